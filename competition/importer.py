@@ -1,0 +1,289 @@
+"""Importing the official XACLE_dataset folder as a competition: safe to run again, and a
+run with corrected ratings updates them and sends the affected submissions to be rescored."""
+
+import csv
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from tqdm import tqdm
+
+import scoring
+from competition import scorer, truth
+from competition.models import Competition, Item, Phase, Rating, Split, Submission
+from competition.submitting import enqueue
+
+PARTITIONS = [Item.TRAIN, Item.VALIDATION, Item.TEST]
+
+
+class DatasetError(Exception):
+    """The dataset folder cannot be imported; the message says what to fix."""
+
+
+@dataclass
+class PartitionData:
+    ids: list[str]
+    texts: dict[str, str]
+    ratings: dict[str, list[tuple[str, float]]] | None  # None: no per-rating file
+    means: dict[str, float] | None  # None: the truth is not released
+
+
+@dataclass
+class ImportReport:
+    competition: Competition
+    created: bool
+    items_created: int = 0
+    items_updated: int = 0
+    ratings_changed: int = 0
+    requeued: int = 0
+    phases_changed: list[str] = field(default_factory=list)
+
+
+def read_dataset(root: Path) -> dict[str, PartitionData]:
+    meta = root / "meta_data"
+    if not root.is_dir():
+        raise DatasetError(f"{root} is not a folder; give the path of the XACLE_dataset folder.")
+    if not meta.is_dir():
+        raise DatasetError(f"{meta} is missing: an XACLE_dataset folder holds meta_data/ and wav/.")
+    data = {partition: _read_partition(meta, partition) for partition in PARTITIONS}
+    seen: dict[str, str] = {}
+    for partition, part in data.items():
+        for wav in part.ids:
+            if wav in seen:
+                raise DatasetError(f"{wav} is listed in both {seen[wav]} and {partition}.")
+            seen[wav] = partition
+        _check_audio(root, partition, part.ids)
+    return data
+
+
+def _read_partition(meta: Path, partition: str) -> PartitionData:
+    per_rating, average = meta / f"{partition}.csv", meta / f"{partition}_average.csv"
+    if not per_rating.exists() and not average.exists():
+        raise DatasetError(f"{per_rating} is missing (and so is {average.name}).")
+    if per_rating.exists() and _header(per_rating) == ["wav_file_name", "text"]:
+        # The test set as published during the challenge: texts, no ratings.
+        if not average.exists():
+            return _texts_only(per_rating)
+        per_rating = Path("/nonexistent")
+    try:
+        if per_rating.exists():
+            found = scoring.read_truth(per_rating)
+            ratings: dict[str, list[tuple[str, float]]] = {}
+            for wav, listener, score in found.ratings or []:
+                ratings.setdefault(wav, []).append((listener, score))
+        else:
+            found, ratings = scoring.read_truth(average), None
+    except scoring.TruthError as exc:
+        raise DatasetError(str(exc))
+    return PartitionData(
+        ids=list(found.ids),
+        texts=dict(zip(found.ids, found.texts, strict=True)),
+        ratings=ratings,
+        means={wav: float(mean) for wav, mean in zip(found.ids, found.means, strict=True)},
+    )
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return [column.strip() for column in next(csv.reader(handle), [])]
+
+
+def _texts_only(path: Path) -> PartitionData:
+    ids, texts = [], {}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        for line, row in enumerate(csv.reader(handle), start=1):
+            if line == 1 or not row:
+                continue
+            if len(row) != 2 or not row[0].strip():
+                raise DatasetError(f"{path}, line {line}: expected wav_file_name,text.")
+            wav = row[0].strip()
+            if wav in texts:
+                raise DatasetError(f"{path}, line {line}: {wav} is listed twice.")
+            ids.append(wav)
+            texts[wav] = row[1]
+    return PartitionData(ids=ids, texts=texts, ratings=None, means=None)
+
+
+def _check_audio(root: Path, partition: str, ids: list[str]):
+    folder = root / "wav" / partition
+    if not folder.is_dir():
+        raise DatasetError(f"{folder} is missing: the {partition} audio goes there.")
+    present = set(os.listdir(folder))
+    missing = [wav for wav in ids if wav not in present]
+    if missing:
+        shown = ", ".join(missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise DatasetError(
+            f"{len(missing)} {partition} audio files are missing from {folder}: {shown}{more}."
+        )
+
+
+def read_subsets(root: Path, known: set[str]) -> dict[str, str]:
+    path = root / "meta_data" / "item_subsets.csv"
+    if not path.exists():
+        return {}
+    labels: dict[str, list[str]] = {}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        if [c.strip() for c in next(reader, [])] != ["wav_file_name", "subset"]:
+            raise DatasetError(f"{path}, line 1: the header must be wav_file_name,subset.")
+        for line, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            if len(row) != 2:
+                raise DatasetError(f"{path}, line {line}: expected 2 columns, found {len(row)}.")
+            wav, label = row[0].strip(), row[1].strip()
+            if wav not in known:
+                raise DatasetError(f"{path}, line {line}: {wav} is not in the data set.")
+            if label and label not in labels.setdefault(wav, []):
+                labels[wav].append(label)
+    return {wav: ",".join(values) for wav, values in labels.items()}
+
+
+def import_dataset(
+    path,
+    slug: str,
+    *,
+    title: str | None = None,
+    test_public_fraction: float | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> ImportReport:
+    root = Path(path).resolve()
+    if test_public_fraction is not None and not 0 < test_public_fraction < 1:
+        raise DatasetError("--test-public-fraction must be between 0 and 1, e.g. 0.3.")
+    data = read_dataset(root)
+    subsets = read_subsets(root, {wav for part in data.values() for wav in part.ids})
+    with transaction.atomic():
+        competition, created = Competition.objects.get_or_create(
+            slug=slug, defaults={"title": title or slug, "dataset_root": str(root)}
+        )
+        if not created and (
+            title and competition.title != title or competition.dataset_root != str(root)
+        ):
+            competition.title = title or competition.title
+            competition.dataset_root = str(root)
+            competition.save()
+        report = ImportReport(competition, created)
+        phases = _ensure_phases(competition, test_public_fraction)
+        for partition in PARTITIONS:
+            changed = _import_partition(
+                competition, partition, data[partition], subsets, report, progress
+            )
+            phase = phases.get(partition)
+            if phase is None:
+                continue
+            changed |= _assign_splits(phase, test_public_fraction, seed)
+            if changed:
+                report.phases_changed.append(partition)
+                Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)
+                ids = scorer.requeue(Submission.objects.filter(phase=phase))
+                report.requeued += len(ids)
+                transaction.on_commit(lambda ids=ids: enqueue(ids))
+    truth.forget()
+    return report
+
+
+def _ensure_phases(competition: Competition, fraction: float | None) -> dict[str, Phase]:
+    validation, _ = Phase.objects.get_or_create(
+        competition=competition, kind=Phase.VALIDATION, defaults={"leaderboard": Phase.LIVE}
+    )
+    # A test phase cut into parts shows its public part live, as Kaggle does.
+    test, _ = Phase.objects.get_or_create(
+        competition=competition,
+        kind=Phase.TEST,
+        defaults={"leaderboard": Phase.LIVE if fraction else Phase.HIDDEN},
+    )
+    if fraction and test.leaderboard == Phase.HIDDEN:
+        test.leaderboard = Phase.LIVE
+        test.save(update_fields=["leaderboard"])
+    return {Item.VALIDATION: validation, Item.TEST: test}
+
+
+def _import_partition(
+    competition, partition, part: PartitionData, subsets, report, progress
+) -> bool:
+    """Create or update the partition's items and ratings; True when anything a score
+    depends on (the set of items, a mean) changed."""
+    existing = {
+        item.wav_file_name: item
+        for item in Item.objects.filter(competition=competition, partition=partition)
+    }
+    old_ratings: dict[int, list[tuple[str, float]]] = {}
+    for item_id, listener, score in Rating.objects.filter(item__in=existing.values()).values_list(
+        "item_id", "listener_id", "score"
+    ):
+        old_ratings.setdefault(item_id, []).append((listener, score))
+    changed = set(existing) != set(part.ids)
+    to_create, to_update, rating_items, new_ratings = [], [], [], []
+    bar = tqdm(part.ids, desc=f"{partition:>10}", unit="pair", disable=not progress, leave=False)
+    for wav in bar:
+        mean = part.means.get(wav) if part.means is not None else None
+        ratings = sorted(part.ratings.get(wav, [])) if part.ratings is not None else None
+        fields = {
+            "text": part.texts[wav],
+            "audio_path": f"wav/{partition}/{wav}",
+            "subsets": subsets.get(wav, ""),
+            "mean_score": mean,
+            "n_ratings": len(ratings) if ratings is not None else 0,
+        }
+        item = existing.get(wav)
+        if item is None:
+            item = Item(competition=competition, wav_file_name=wav, partition=partition, **fields)
+            to_create.append(item)
+            new_ratings.append((item, ratings))
+            continue
+        if any(getattr(item, name) != value for name, value in fields.items()):
+            changed |= item.mean_score != mean
+            for name, value in fields.items():
+                setattr(item, name, value)
+            to_update.append(item)
+        if ratings is not None and sorted(old_ratings.get(item.pk, [])) != ratings:
+            rating_items.append(item.pk)
+            new_ratings.append((item, ratings))
+    Item.objects.bulk_create(to_create, batch_size=2000)
+    Item.objects.bulk_update(to_update, list(fields), batch_size=2000)
+    Rating.objects.filter(item_id__in=rating_items).delete()
+    Rating.objects.bulk_create(
+        [
+            Rating(item=item, listener_id=listener, score=score)
+            for item, ratings in new_ratings
+            for listener, score in ratings or []
+        ],
+        batch_size=5000,
+    )
+    report.items_created += len(to_create)
+    report.items_updated += len(to_update)
+    report.ratings_changed += len(rating_items)
+    return changed
+
+
+def _assign_splits(phase: Phase, fraction: float | None, seed: int) -> bool:
+    """Make the phase's splits hold the wanted items; True when membership changed. The
+    cut is kept on the phase, so a later import without the option keeps it."""
+    if fraction is not None and (phase.public_fraction, phase.split_seed) != (fraction, seed):
+        phase.public_fraction, phase.split_seed = fraction, seed
+        phase.save(update_fields=["public_fraction", "split_seed"])
+    item_ids = sorted(phase.items().values_list("id", flat=True))
+    if phase.public_fraction:
+        shuffled = list(item_ids)
+        random.Random(phase.split_seed).shuffle(shuffled)
+        cut = round(len(shuffled) * phase.public_fraction)
+        wanted = {
+            "public": (Split.PUBLIC, shuffled[:cut]),
+            "private": (Split.PRIVATE, shuffled[cut:]),
+        }
+    else:
+        wanted = {"all": (Split.PUBLIC, item_ids)}
+    changed = phase.splits.exclude(name__in=wanted).exists()
+    phase.splits.exclude(name__in=wanted).delete()
+    for name, (visibility, members) in wanted.items():
+        split, created = Split.objects.get_or_create(
+            phase=phase, name=name, defaults={"visibility": visibility}
+        )
+        if created or set(split.items.values_list("id", flat=True)) != set(members):
+            split.items.set(members)
+            changed = True
+    return changed

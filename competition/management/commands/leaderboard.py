@@ -1,0 +1,83 @@
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from competition import leaderboard
+from competition.management.commands._common import get_competition, get_phase
+from competition.models import Phase
+
+HEADER = ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
+EXTRA = ["submissions", "last_submitted_at", "baseline"]
+TABLE_HEADER = "rank  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
+    "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
+)
+
+
+class Command(BaseCommand):
+    help = "Print a leaderboard as the organizers see it, hidden splits included."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--competition", required=True, metavar="SLUG")
+        parser.add_argument("--phase", required=True, choices=[Phase.VALIDATION, Phase.TEST])
+        parser.add_argument("--split", help="a split name; default: the phase's main split")
+        parser.add_argument(
+            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default="system"
+        )
+        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    def handle(self, *args, **options):
+        phase = get_phase(get_competition(options["competition"]), options["phase"])
+        split = None
+        if options["split"]:
+            split = phase.splits.filter(name=options["split"]).first()
+            if split is None:
+                names = ", ".join(phase.splits.values_list("name", flat=True))
+                raise CommandError(f"{phase} has no split {options['split']!r} (it has: {names}).")
+        board = leaderboard.build(phase, split, options["by"], organizer=True)
+        records = [_record(row) for row in board.rows]
+        if options["format"] == "csv":
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(HEADER + EXTRA)
+            writer.writerows([[r[k] for k in HEADER + EXTRA] for r in records])
+        elif options["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "phase": phase.kind,
+                        "split": board.split.name,
+                        "by": board.by,
+                        "rows": records,
+                    }
+                )
+            )
+        else:
+            self._table(board, records)
+
+    def _table(self, board, records):
+        state = "hidden from participants" if board.hidden else "public"
+        self.stdout.write(f"{board.phase} / {board.split.name} by {board.by} ({state})")
+        self.stdout.write(TABLE_HEADER)
+        for r in records:
+            rank = "-" if r["rank"] == "" else r["rank"]
+            system = r["system"] + (" (baseline)" if r["baseline"] else "")
+            self.stdout.write(
+                f"{rank:>4}  {r['team'][:24]:<24} {system[:28]:<28} "
+                f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
+            )
+
+
+def _record(row: leaderboard.Row) -> dict:
+    return {
+        "rank": "" if row.rank is None else row.rank,
+        "team": row.team,
+        "system": row.system,
+        "srcc": row.srcc,
+        "lcc": row.lcc,
+        "ktau": row.ktau,
+        "mse": row.mse,
+        "n": row.n,
+        "submissions": row.submissions,
+        "last_submitted_at": row.last_submitted_at.isoformat(),
+        "baseline": row.baseline,
+    }

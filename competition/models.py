@@ -1,0 +1,271 @@
+"""The competition's data: what is judged (items, ratings), who competes (teams), what they
+send (submissions) and what it scored (scores per split)."""
+
+import secrets
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Competition(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    rules = models.TextField(blank=True)
+    resource_cutoff = models.DateField(
+        null=True,
+        blank=True,
+        help_text="External data and pretrained models must have been public before this date.",
+    )
+    dataset_root = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The XACLE_dataset folder the items were imported from.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Phase(models.Model):
+    VALIDATION, TEST = "validation", "test"
+    KINDS = [(VALIDATION, "Validation"), (TEST, "Test")]
+    LIVE, HIDDEN, REVEALED = "live", "hidden", "revealed"
+    LEADERBOARD_STATES = [
+        (LIVE, "Live: public splits shown"),
+        (HIDDEN, "Hidden until revealed"),
+        (REVEALED, "Revealed: every split shown"),
+    ]
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    opens_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    leaderboard = models.CharField(max_length=10, choices=LEADERBOARD_STATES, default=LIVE)
+    reveal_planned_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown to participants while the leaderboard is hidden."
+    )
+    max_submissions_per_day = models.PositiveIntegerField(null=True, blank=True)
+    max_submissions_total = models.PositiveIntegerField(null=True, blank=True)
+    ratings_published = models.BooleanField(
+        default=False, help_text="Participants may download this phase's ratings."
+    )
+    public_fraction = models.FloatField(
+        null=True, blank=True, help_text="Share of the items in the public split; empty: not cut."
+    )
+    split_seed = models.IntegerField(default=0)
+    # Bumped whenever the phase's ratings change, so workers drop their cached truth.
+    truth_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "kind"], name="one_phase_per_kind")
+        ]
+        ordering = ["competition", "kind"]
+
+    def __str__(self):
+        return f"{self.competition.slug} / {self.kind}"
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+    def items(self):
+        """The phase's items in their canonical order: predictions are stored in it."""
+        return Item.objects.filter(
+            competition_id=self.competition_id, partition=self.kind
+        ).order_by("wav_file_name")
+
+    def is_split_visible(self, split: "Split") -> bool:
+        if self.leaderboard == self.REVEALED:
+            return True
+        return self.leaderboard == self.LIVE and split.visibility == Split.PUBLIC
+
+    def default_split(self) -> "Split":
+        """The split a leaderboard shows when none is named: the whole phase where it is
+        not cut; where it is cut, the public part until the reveal and the private after."""
+        splits = list(self.splits.all())
+        if len(splits) == 1:
+            return splits[0]
+        wanted = Split.PRIVATE if self.leaderboard == self.REVEALED else Split.PUBLIC
+        return next((s for s in splits if s.visibility == wanted), splits[0])
+
+
+class Split(models.Model):
+    PUBLIC, PRIVATE = "public", "private"
+    VISIBILITIES = [
+        (PUBLIC, "Public: shown while the leaderboard is live"),
+        (PRIVATE, "Private: shown only after the reveal"),
+    ]
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="splits")
+    name = models.SlugField(max_length=30)
+    visibility = models.CharField(max_length=10, choices=VISIBILITIES, default=PUBLIC)
+    items = models.ManyToManyField("Item", related_name="splits")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "name"], name="split_name_per_phase")
+        ]
+        ordering = ["phase", "id"]
+
+    def __str__(self):
+        return f"{self.phase} / {self.name}"
+
+
+class Item(models.Model):
+    """An audio-text pair, keyed by its wav_file_name."""
+
+    TRAIN, VALIDATION, TEST = "train", "validation", "test"
+    PARTITIONS = [(TRAIN, "Train"), (VALIDATION, "Validation"), (TEST, "Test")]
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="items")
+    wav_file_name = models.CharField(max_length=100)
+    text = models.TextField()
+    audio_path = models.CharField(max_length=500, help_text="Relative to the dataset root.")
+    partition = models.CharField(max_length=20, choices=PARTITIONS)
+    subsets = models.CharField(
+        max_length=200, blank=True, help_text="Comma-separated labels, e.g. synthetic/AudioLDM."
+    )
+    mean_score = models.FloatField(null=True, blank=True)
+    n_ratings = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "wav_file_name"], name="item_per_competition"
+            )
+        ]
+        indexes = [models.Index(fields=["competition", "partition", "wav_file_name"])]
+        ordering = ["wav_file_name"]
+
+    def __str__(self):
+        return self.wav_file_name
+
+
+class Rating(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="ratings")
+    listener_id = models.CharField(max_length=100)
+    score = models.FloatField()
+
+    class Meta:
+        ordering = ["item", "listener_id"]
+
+    def __str__(self):
+        return f"{self.item} by {self.listener_id}: {self.score}"
+
+
+def _invite_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Team(models.Model):
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=100)
+    invite_code = models.CharField(max_length=32, unique=True, default=_invite_code)
+    is_organizer = models.BooleanField(
+        default=False, help_text="Holds reference systems such as the baseline."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "name"], name="team_name_per_competition"
+            )
+        ]
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    # Denormalised so the database itself keeps one team per user per competition.
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "competition"], name="one_team_per_competition")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.team}"
+
+    def save(self, *args, **kwargs):
+        self.competition_id = self.team.competition_id
+        super().save(*args, **kwargs)
+
+
+def _submission_path(submission, filename):
+    return f"submissions/{submission.phase.competition.slug}/{submission.phase.kind}/{filename}"
+
+
+class Submission(models.Model):
+    QUEUED, SCORING, SCORED, FAILED = "queued", "scoring", "scored", "failed"
+    STATUSES = [(QUEUED, "Queued"), (SCORING, "Scoring"), (SCORED, "Scored"), (FAILED, "Failed")]
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="submissions")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    system_name = models.CharField(max_length=100)
+    file = models.FileField(upload_to=_submission_path, max_length=300)
+    original_filename = models.CharField(max_length=255)
+    # float64 predictions in the phase's canonical item order (Phase.items()).
+    predictions = models.BinaryField()
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
+    reason = models.TextField(blank=True, help_text="Shown to the participant.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now, help_text="Last sent to the workers.")
+    scored_at = models.DateTimeField(null=True, blank=True)
+    scored_truth_version = models.PositiveIntegerField(null=True, blank=True)
+    is_baseline = models.BooleanField(default=False)
+    selected_for_final = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phase", "status"]),
+            models.Index(fields=["team", "phase", "submitted_at"]),
+            models.Index(fields=["status", "queued_at"]),
+        ]
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.team} / {self.system_name}"
+
+    def prediction_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.predictions), dtype=np.float64)
+
+
+class Score(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
+    split = models.ForeignKey(Split, on_delete=models.CASCADE, related_name="scores")
+    srcc = models.FloatField()
+    lcc = models.FloatField()
+    ktau = models.FloatField()
+    mse = models.FloatField()
+    n = models.PositiveIntegerField()
+    constant_prediction = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "split"], name="one_score_per_split")
+        ]
+        indexes = [models.Index(fields=["split", "-srcc", "-lcc", "-ktau", "mse"])]
+
+    def __str__(self):
+        return f"{self.submission} on {self.split.name}: SRCC {self.srcc:.4f}"

@@ -1,0 +1,132 @@
+"""Scoring stored submissions against their phase's truth: claimed with a conditional
+update, safe to run twice, in batches when an organizer rescores everything."""
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from competition import truth
+from competition.models import Phase, Score, Submission
+
+log = logging.getLogger(__name__)
+
+CONSTANT_NOTE = (
+    "Every prediction in this file has the same value, so SRCC, LCC and KTAU are undefined "
+    "and were set to 0."
+)
+SERVER_ERROR = (
+    "Scoring failed because of a problem on the server. Your file is kept; the organizers "
+    "can rescore it."
+)
+CHANGED_PHASE = (
+    "The pairs of this phase changed after the file was submitted, so it no longer covers "
+    "them. Please submit again."
+)
+SCORE_FIELDS = ["srcc", "lcc", "ktau", "mse", "n", "constant_prediction"]
+BATCH = 200
+
+
+def score_submission(submission_id: int) -> str | None:
+    """Score one submission; return its new status, or None when there was nothing to do."""
+    return score_many([submission_id]).get(submission_id)
+
+
+def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
+    """Score the given submissions that are queued or scoring; {id: new status}."""
+    ids = list(submission_ids)
+    # Claim: a submission another worker already finished is left alone.
+    Submission.objects.filter(
+        pk__in=ids, status__in=[Submission.QUEUED, Submission.SCORING]
+    ).update(status=Submission.SCORING)
+    claimed = Submission.objects.filter(pk__in=ids, status=Submission.SCORING).only(
+        "id", "phase_id", "predictions"
+    )
+    phases: dict[int, Phase] = {}
+    scores, outcome = [], {}
+    done: dict[tuple[int, str], list[int]] = {}
+    for submission in claimed:
+        phase = phases.get(submission.phase_id)
+        if phase is None:
+            phase = phases[submission.phase_id] = Phase.objects.get(pk=submission.phase_id)
+        try:
+            rows, note = _score_rows(submission, truth.phase_truth(phase))
+        except _Unscorable as exc:
+            _fail(submission.pk, str(exc))
+            outcome[submission.pk] = Submission.FAILED
+            continue
+        except Exception:
+            log.exception("scoring submission %s failed", submission.pk)
+            _fail(submission.pk, SERVER_ERROR)
+            outcome[submission.pk] = Submission.FAILED
+            continue
+        scores.extend(rows)
+        done.setdefault((phase.truth_version, note), []).append(submission.pk)
+    with transaction.atomic():
+        if scores:
+            Score.objects.bulk_create(
+                scores,
+                update_conflicts=True,
+                unique_fields=["submission", "split"],
+                update_fields=SCORE_FIELDS,
+            )
+        now = timezone.now()
+        for (version, note), finished in done.items():
+            # Only rows still being scored: one requeued meanwhile (new ratings) stays queued.
+            Submission.objects.filter(pk__in=finished, status=Submission.SCORING).update(
+                status=Submission.SCORED, scored_at=now, scored_truth_version=version, reason=note
+            )
+            outcome.update(dict.fromkeys(finished, Submission.SCORED))
+    return outcome
+
+
+class _Unscorable(Exception):
+    """A reason the participant may read."""
+
+
+def _score_rows(submission: Submission, phase_truth: truth.PhaseTruth):
+    predictions = submission.prediction_array()
+    if len(predictions) != phase_truth.n:
+        raise _Unscorable(CHANGED_PHASE)
+    rows, constant = [], False
+    for split in phase_truth.splits:
+        result = split.prepared.evaluate(predictions[split.index])
+        constant = constant or result.constant_prediction
+        rows.append(
+            Score(
+                submission_id=submission.pk,
+                split_id=split.split_id,
+                **{field: getattr(result, field) for field in SCORE_FIELDS},
+            )
+        )
+    return rows, (CONSTANT_NOTE if constant else "")
+
+
+def _fail(submission_id: int, reason: str):
+    Submission.objects.filter(pk=submission_id, status=Submission.SCORING).update(
+        status=Submission.FAILED, reason=reason, scored_at=timezone.now()
+    )
+
+
+def requeue(queryset) -> list[int]:
+    """Mark submissions queued again (ratings changed, or an organizer asked for a
+    rescore) and return their ids; the caller sends or scores them."""
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        Submission.objects.filter(pk__in=ids[start : start + 1000]).update(
+            status=Submission.QUEUED, queued_at=timezone.now()
+        )
+    return ids
+
+
+def stale_submissions(queued_seconds: int, scoring_seconds: int):
+    """Submissions the workers seem to have lost: queued, or stuck scoring, too long."""
+    now = timezone.now()
+    queued = Submission.objects.filter(
+        status=Submission.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_seconds)
+    )
+    stuck = Submission.objects.filter(
+        status=Submission.SCORING, queued_at__lt=now - timezone.timedelta(seconds=scoring_seconds)
+    )
+    return queued | stuck

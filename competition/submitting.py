@@ -1,0 +1,128 @@
+"""The one path every submission takes, from the web form, the API, the CLI or the
+baseline: read and check the file at once, store it, queue it for the workers."""
+
+import logging
+import uuid
+
+import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+import scoring
+from competition import truth
+from competition.models import Competition, Membership, Phase, Submission, Team
+
+log = logging.getLogger(__name__)
+
+MAX_SYSTEM_NAME = 100
+
+
+def read_upload(source, max_bytes: int) -> bytes:
+    """The raw bytes of an upload, refusing a file over the limit before reading it whole."""
+    size = getattr(source, "size", None)
+    if size is not None and size > max_bytes:
+        raise _error(_too_large(max_bytes))
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _error(_too_large(max_bytes))
+    return data
+
+
+def _error(message: str) -> "scoring.SubmissionError":
+    return scoring.SubmissionError([scoring.Problem(None, message)])
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"The file is larger than the limit of {max_bytes // (1024 * 1024) or 1} MB."
+
+
+def check_system_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise _error("Give the system a name, e.g. Sun_NPU_01.")
+    if len(name) > MAX_SYSTEM_NAME:
+        raise _error(
+            f"The system name is {len(name)} characters long; the limit is {MAX_SYSTEM_NAME}."
+        )
+    return name
+
+
+def submit(
+    phase: Phase,
+    team: Team,
+    system_name: str,
+    source,
+    *,
+    filename: str = "submission.csv",
+    user=None,
+    is_baseline: bool = False,
+) -> Submission:
+    """Check, store and queue a submission; raise scoring.SubmissionError (nothing stored)
+    when the file or the system name is at fault."""
+    system_name = check_system_name(system_name)
+    data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
+    predictions = scoring.read_submission(
+        data,
+        truth.phase_ids(phase),
+        max_bytes=settings.SUBMISSION_MAX_BYTES,
+        phase_label=phase.kind,
+        other_splits=truth.other_partition_ids(phase),
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        submission = Submission(
+            team=team,
+            phase=phase,
+            submitted_by=user,
+            system_name=system_name,
+            original_filename=(filename or "submission.csv")[-255:],
+            predictions=np.ascontiguousarray(predictions, dtype=np.float64).tobytes(),
+            submitted_at=now,
+            queued_at=now,
+            is_baseline=is_baseline,
+        )
+        # The stored name is ours, not the participant's: no path tricks, no clashes.
+        submission.file.save(f"{team.pk}-{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
+        submission.save()
+        transaction.on_commit(lambda: enqueue([submission.pk]))
+    return submission
+
+
+def enqueue(submission_ids) -> int:
+    """Send submissions to the workers; return how many the broker took. One the broker
+    refuses stays queued in the database, and the periodic sweep sends it again."""
+    from competition.tasks import score_submission_task
+
+    sent = 0
+    for submission_id in submission_ids:
+        try:
+            score_submission_task.apply_async((submission_id,), retry=False)
+            sent += 1
+        except Exception as exc:  # the broker is down: the row is safe, the sweep retries
+            log.warning("could not queue submission %s: %s", submission_id, exc)
+    return sent
+
+
+def team_for(user, competition: Competition) -> Team:
+    """The user's team in the competition; a participant alone gets a team of one."""
+    membership = (
+        Membership.objects.filter(user=user, competition=competition).select_related("team").first()
+    )
+    if membership:
+        return membership.team
+    with transaction.atomic():
+        name = _free_team_name(competition, user.get_username())
+        team = Team.objects.create(competition=competition, name=name)
+        Membership.objects.create(team=team, user=user)
+    return team
+
+
+def _free_team_name(competition: Competition, wanted: str) -> str:
+    name, suffix = wanted, 2
+    while Team.objects.filter(competition=competition, name=name).exists():
+        name, suffix = f"{wanted}-{suffix}", suffix + 1
+    return name
