@@ -1,0 +1,5 @@
+import sys
+
+from demodata.cli import main
+
+sys.exit(main())
