@@ -1,0 +1,435 @@
+"""Read a participant's CSV into predictions aligned to a phase's items, or say what to fix.
+
+Accepted (see XACLE_FORMAT.md): a header `wav_file_name,pred_score` (the official baseline's
+output), `wav_file_name,prediction_score`, the `test.csv` columns plus `prediction_score`
+(quoted texts may hold commas), or two columns with no header; rows in any order; UTF-8 with
+or without a BOM; LF, CRLF or CR line ends; a trailing newline or not; blank lines at the end.
+
+Anything else raises `SubmissionError`, whose problems name the line (as a text editor counts
+them: the header is line 1) and what to change. Messages never show ground-truth values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+
+from scoring.sniff import describe_binary
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Problem",
+    "SubmissionError",
+    "read_submission",
+    "write_submission",
+]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_PROBLEMS = 20  # listed in full; beyond that only counted
+FEW = 5  # ids named in a summary such as "missing: a, b, c, d, e and 12 more"
+
+ID_COLUMN = "wav_file_name"
+SCORE_COLUMNS = ("pred_score", "prediction_score")
+KNOWN_COLUMNS = (ID_COLUMN, *SCORE_COLUMNS, "text")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a submission; `line` is None for the file as a whole."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"Line {self.line}: {self.message}"
+
+
+class SubmissionError(Exception):
+    """A submission that cannot be scored: up to 20 `problems`, and `more` not listed."""
+
+    def __init__(self, problems: Sequence[Problem], more: int = 0) -> None:
+        self.problems = list(problems[:MAX_PROBLEMS])
+        self.more = more + max(0, len(problems) - MAX_PROBLEMS)
+        super().__init__("\n".join(self.messages()))
+
+    @classmethod
+    def single(cls, message: str, line: int | None = None) -> SubmissionError:
+        return cls([Problem(line, message)])
+
+    def messages(self) -> list[str]:
+        """Each problem as text, then "… and N more problems" when some were not listed."""
+        lines = [str(p) for p in self.problems]
+        if self.more:
+            noun = "problem" if self.more == 1 else "problems"
+            lines.append(f"… and {self.more:,} more {noun}")
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def _too_big(size: int | None, max_bytes: int) -> SubmissionError:
+    actual = f"is {_megabytes(size)}" if size is not None else "is larger than that"
+    return SubmissionError.single(
+        f"The file {actual}; the limit is {_megabytes(max_bytes)}. A submission holds one short "
+        "line per item, so check that you chose the right file."
+    )
+
+
+def _read_bytes(source: Any, max_bytes: int) -> bytes:
+    """The submission's bytes, refusing anything over `max_bytes` before reading it whole."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        if len(data) > max_bytes:
+            raise _too_big(len(data), max_bytes)
+        return data
+    if isinstance(source, str | os.PathLike):
+        size = os.path.getsize(source)
+        if size > max_bytes:
+            raise _too_big(size, max_bytes)
+        with open(source, "rb") as f:
+            return f.read(max_bytes + 1)
+    if hasattr(source, "read"):
+        size = getattr(source, "size", None)  # Django's UploadedFile knows it already
+        if isinstance(size, int) and size > max_bytes:
+            raise _too_big(size, max_bytes)
+        data = source.read(max_bytes + 1)
+        if isinstance(data, str):
+            raise TypeError("read_submission needs a file opened in binary mode")
+        if len(data) > max_bytes:
+            raise _too_big(None, max_bytes)
+        return bytes(data)
+    raise TypeError(f"cannot read a submission from {type(source).__name__}")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    what = describe_binary(data)
+    if what:
+        raise SubmissionError.single(
+            f"This looks like {what}, not a CSV file. Save your predictions as plain text "
+            "(CSV, UTF-8) with one line per item: wav_file_name,pred_score."
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise SubmissionError.single(
+            f"the file is not UTF-8 text (byte 0x{data[e.start]:02X} cannot be read). "
+            "Save it as UTF-8, for example with Excel's 'CSV UTF-8' format.",
+            line,
+        )
+
+
+def _parse_rows(text: str) -> tuple[list[list[str]], list[int]]:
+    """CSV records and the line each starts on."""
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows = list(reader)
+        # One record per physical line unless a quoted field spans lines: then count again.
+        if len(rows) == reader.line_num:
+            return rows, list(range(1, len(rows) + 1))
+        rows, starts = [], []
+        reader = csv.reader(io.StringIO(text, newline=""))
+        line = 1
+        for row in reader:
+            rows.append(row)
+            starts.append(line)
+            line = reader.line_num + 1
+        return rows, starts
+    except csv.Error as e:
+        raise SubmissionError.single(
+            f"this line cannot be read as CSV ({e}). Check its quotes.", _error_line(text, e)
+        )
+
+
+def _error_line(text: str, error: csv.Error) -> int | None:
+    # csv.Error does not carry the line; find it by reading up to the failure.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        return reader.line_num or 1
+    return None
+
+
+def _is_blank(row: list[str]) -> bool:
+    return all(not cell.strip() for cell in row)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _find_columns(header: list[str], line: int) -> tuple[int, int]:
+    """Positions of the id and the score column in a header row."""
+    names = [cell.strip().lower() for cell in header]
+    shown = ",".join(cell.strip() for cell in header)
+    if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+        sep = "semicolons" if ";" in header[0] else "tabs"
+        raise SubmissionError.single(
+            f"the columns are separated by {sep}; separate them with commas.", line
+        )
+    if names.count(ID_COLUMN) != 1:
+        how = "twice" if names.count(ID_COLUMN) > 1 else "no"
+        raise SubmissionError.single(
+            f"the header '{shown}' has {how} {ID_COLUMN} column"
+            f"{'' if how == 'no' else 's'}; it needs exactly one, "
+            f"e.g. {ID_COLUMN},pred_score.",
+            line,
+        )
+    id_col = names.index(ID_COLUMN)
+    score_cols = [i for i, name in enumerate(names) if name in SCORE_COLUMNS]
+    if not score_cols and len(names) == 2 and names[1 - id_col] not in KNOWN_COLUMNS:
+        # Two columns, one of them the id: the other can only be the score.
+        score_cols = [1 - id_col]
+    if len(score_cols) != 1:
+        raise SubmissionError.single(
+            f"cannot tell which column of the header '{shown}' holds your scores. Name it "
+            "pred_score or prediction_score, and give only one such column.",
+            line,
+        )
+    return id_col, score_cols[0]
+
+
+class _Reader:
+    """Checks of one submission against one phase, collecting problems in line order."""
+
+    def __init__(
+        self,
+        expected_ids: Sequence[str],
+        phase_label: str | None,
+        other_splits: Mapping[str, Collection[str]] | None,
+    ) -> None:
+        self.expected_ids = expected_ids
+        self.position = {item: i for i, item in enumerate(expected_ids)}
+        if len(self.position) != len(expected_ids):
+            raise ValueError("expected_ids holds the same id twice")
+        self.phase_label = phase_label
+        self.other_splits = other_splits or {}
+
+    def _layout(self, first: list[str], line: int) -> tuple[bool, int, int, int]:
+        """(has a header, id column, score column, values per row) from the first record."""
+        names = {cell.strip().lower() for cell in first}
+        if not names & set(KNOWN_COLUMNS):
+            looks_like_id = first[0].strip() in self.position or first[0].strip().endswith(".wav")
+            if looks_like_id:
+                return False, 0, 1, 2
+            if len(first) == 2 and _is_number(first[0]) and not _is_number(first[1]):
+                raise SubmissionError.single(
+                    f"the first column should hold the {ID_COLUMN} and the second the score.",
+                    line,
+                )
+            if len(first) == 2 and _is_number(first[1]):
+                return False, 0, 1, 2
+        id_col, score_col = _find_columns(first, line)
+        return True, id_col, score_col, len(first)
+
+    def read(self, rows: list[list[str]], lines: list[int]) -> np.ndarray:
+        end = len(rows)
+        while end and _is_blank(rows[end - 1]):
+            end -= 1  # blank lines at the end of a file are harmless
+        rows, lines = rows[:end], lines[:end]
+        if not rows:
+            raise SubmissionError.single("The file is empty.")
+        has_header, id_col, score_col, width = self._layout(rows[0], lines[0])
+        if has_header:
+            rows, lines = rows[1:], lines[1:]
+        if not rows:
+            raise SubmissionError.single("The file has a header but no predictions below it.")
+        # Fast path: every row well formed, every id known and once, every score finite.
+        try:
+            if any(len(row) != width for row in rows):
+                raise ValueError
+            ids = [row[id_col].strip() for row in rows]
+            scores = np.array([row[score_col] for row in rows], dtype=np.float64)
+            index = np.array([self.position.get(item, -1) for item in ids], dtype=np.intp)
+            ok = (
+                len(ids) == len(self.expected_ids)
+                and index.min() >= 0
+                and len(set(ids)) == len(ids)
+                and np.isfinite(scores).all()
+            )
+        except ValueError:
+            ok = False
+        if not ok:
+            raise SubmissionError(self._problems(rows, lines, width, id_col, score_col))
+        predictions = np.empty(len(self.expected_ids))
+        predictions[index] = scores
+        return predictions
+
+    def _problems(
+        self,
+        rows: list[list[str]],
+        lines: list[int],
+        width: int,
+        id_col: int,
+        score_col: int,
+    ) -> list[Problem]:
+        """Every problem, found row by row: only run when the fast path failed."""
+        problems: list[Problem] = []
+        first_line: dict[str, int] = {}
+        unknown: list[tuple[str, int]] = []
+        for row, line in zip(rows, lines, strict=True):
+            if _is_blank(row):
+                problems.append(
+                    Problem(
+                        line,
+                        "this line is empty; remove it (only the end of the file "
+                        "may have empty lines).",
+                    )
+                )
+                continue
+            if len(row) != width:
+                problems.append(Problem(line, _width_message(row, width)))
+            item = row[id_col].strip() if id_col < len(row) else ""
+            if item:
+                if item in first_line:
+                    problems.append(
+                        Problem(
+                            line,
+                            f"{item} appears again (first on line {first_line[item]}); "
+                            "give each item exactly one prediction.",
+                        )
+                    )
+                else:
+                    first_line[item] = line
+                    if item not in self.position:
+                        unknown.append((item, line))
+            elif len(row) == width:
+                problems.append(Problem(line, f"the {ID_COLUMN} is empty."))
+            if len(row) == width:
+                message = _score_message(row[score_col])
+                if message:
+                    problems.append(Problem(line, message))
+        summaries = []
+        if unknown:
+            summaries.append(Problem(None, self._unknown_message(unknown)))
+        missing = [item for item in self.expected_ids if item not in first_line]
+        if missing:
+            summaries.append(Problem(None, self._missing_message(missing)))
+        return summaries + problems
+
+    def _phase(self) -> str:
+        return f"the {self.phase_label} phase" if self.phase_label else "this phase"
+
+    def _split_of(self, item: str) -> str | None:
+        for name, ids in self.other_splits.items():
+            if item in ids:
+                return name
+        return None
+
+    def _unknown_message(self, unknown: list[tuple[str, int]]) -> str:
+        count = len(unknown)
+        shown = ", ".join(f"{item} (line {line})" for item, line in unknown[:FEW])
+        more = f" and {count - FEW:,} more" if count > FEW else ""
+        noun = "id is" if count == 1 else "ids are"
+        message = f"{count:,} {ID_COLUMN} {noun} not in {self._phase()}: {shown}{more}."
+        splits = [self._split_of(item) for item, _ in unknown[:FEW]]
+        where = self.phase_label and f"this is the {self.phase_label} phase" or "not this one"
+        notes = [
+            f"{item} is a {split} pair; {where}."
+            for (item, _), split in zip(unknown[:FEW], splits, strict=True)
+            if split
+        ]
+        if notes:
+            if len(set(splits)) == 1 and None not in splits and count > 1:
+                notes = [
+                    f"{unknown[0][0]} is a {splits[0]} pair; {where}. Did you upload the "
+                    "predictions for another phase?"
+                ]
+            message += " " + " ".join(notes)
+        return message
+
+    def _missing_message(self, missing: list[str]) -> str:
+        count = len(missing)
+        shown = ", ".join(missing[:FEW])
+        more = f" and {count - FEW:,} more" if count > FEW else ""
+        noun = "item is" if count == 1 else "items are"
+        return (
+            f"{count:,} {noun} missing: {shown}{more}. Give one prediction for every one of the "
+            f"{len(self.expected_ids):,} items of {self._phase()}."
+        )
+
+
+def _width_message(row: list[str], width: int) -> str:
+    message = f"expected {width} values separated by commas but found {len(row)}."
+    if len(row) == width + 1 and row[-1].strip().isdigit() and row[-2].strip().isdigit():
+        message += " Write decimals with a dot (3.5), not a comma (3,5)."
+    elif len(row) > width:
+        message += " Put a text that holds commas in double quotes."
+    return message
+
+
+def _score_message(cell: str) -> str | None:
+    shown = cell.strip()
+    if not shown:
+        return "the score is empty; give a number."
+    try:
+        value = float(shown)
+    except ValueError:
+        if len(shown) > 30:
+            shown = shown[:30] + "…"
+        return f"the score '{shown}' is not a number."
+    if value != value:
+        return "the score is NaN (not a number); give a finite number."
+    if value in (float("inf"), float("-inf")):
+        return f"the score '{shown}' is infinite (or too large); give a finite number."
+    return None
+
+
+def read_submission(
+    source: str | os.PathLike | bytes | IO[bytes],
+    expected_ids: Sequence[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    phase_label: str | None = None,
+    other_splits: Mapping[str, Collection[str]] | None = None,
+) -> np.ndarray:
+    """Predictions (float64) aligned to `expected_ids`, read from a path, bytes or binary file.
+
+    `phase_label` (e.g. "test") and `other_splits` (split name -> ids) only make messages more
+    precise ("07500.wav is a validation pair; this is the test phase"). Raises
+    `SubmissionError` for anything that cannot be scored, and only that, whatever the bytes;
+    OSError if a path cannot be read.
+    """
+    data = _read_bytes(source, max_bytes)
+    text = _decode(data)
+    if not text.strip():
+        raise SubmissionError.single("The file is empty.")
+    rows, lines = _parse_rows(text)
+    return _Reader(expected_ids, phase_label, other_splits).read(rows, lines)
+
+
+def write_submission(
+    dest: str | os.PathLike | IO[str],
+    ids: Iterable[str],
+    predictions: Iterable[float],
+    score_column: str = "pred_score",
+) -> None:
+    """Write `wav_file_name,<score_column>` rows; floats are written so they read back exactly."""
+    if isinstance(dest, str | os.PathLike):
+        with open(dest, "w", newline="", encoding="utf-8") as f:
+            write_submission(f, ids, predictions, score_column)
+        return
+    writer = csv.writer(dest, lineterminator="\n")
+    writer.writerow([ID_COLUMN, score_column])
+    # repr of a Python float is the shortest text that reads back as the same float64.
+    rows = zip(ids, predictions, strict=True)
+    writer.writerows((item, repr(float(value))) for item, value in rows)
