@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from tqdm import tqdm
 
 from competition import truth
 from competition.models import Phase, Score, Submission
@@ -79,6 +80,16 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             )
             outcome.update(dict.fromkeys(finished, Submission.SCORED))
     return outcome
+
+
+def score_in_batches(ids: list[int], progress: bool = False) -> None:
+    """Score in this process, a batch at a time (organizer commands, the demo)."""
+    bar = tqdm(total=len(ids), unit="submission", disable=not progress)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        score_many(chunk)
+        bar.update(len(chunk))
+    bar.close()
 
 
 class _Unscorable(Exception):

@@ -140,7 +140,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 elif CELERY_BROKER_URL.startswith("redis"):
     # A task a dead worker had taken comes back after this long (acks late).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 10)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 1)
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             selection = selection.exclude(status=Submission.SCORED)
         ids = scorer.requeue(selection.order_by("pk"))
         if options["sync"]:
-            self._score_here(ids)
+            scorer.score_in_batches(ids, progress=on_terminal())
         else:
             sent = enqueue(ids)
             self.stdout.write(f"Sent {sent} of {len(ids)} submissions to the workers.")
@@ -40,14 +40,6 @@ class Command(BaseCommand):
                 return
             self._wait(ids, options["timeout"])
         self._summary(ids)
-
-    def _score_here(self, ids):
-        bar = tqdm(total=len(ids), unit="submission", disable=not on_terminal())
-        for start in range(0, len(ids), scorer.BATCH):
-            chunk = ids[start : start + scorer.BATCH]
-            scorer.score_many(chunk)
-            bar.update(len(chunk))
-        bar.close()
 
     def _wait(self, ids, timeout):
         deadline = time.monotonic() + timeout

@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from competition import demo
+from competition.management.commands._common import on_terminal
+from competition.models import Submission
+
+
+class Command(BaseCommand):
+    help = (
+        "Make the demo data set and the running demo competition (teams, scored systems, a "
+        "baseline row, a participant account). Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        bar = tqdm(unit="clip", desc="demo data", disable=not on_terminal(), leave=False)
+
+        def progress(done, total):
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        competition, made = demo.build(progress)
+        bar.close()
+        demo.finish_scoring(made, progress=on_terminal())
+        scored = Submission.objects.filter(
+            phase__competition=competition, status=Submission.SCORED
+        ).count()
+        self.stdout.write(
+            f"Demo competition {competition.slug}: {len(made)} new submissions, "
+            f"{scored} scored in all. Log in as {demo.USERNAME!r} with password "
+            f"{demo.PASSWORD!r}."
+        )

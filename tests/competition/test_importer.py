@@ -1,0 +1,157 @@
+import csv
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from competition.models import Competition, Item, Phase, Rating, Split, Submission
+from competition.submitting import submit
+from tests.factories import upload, write_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    return write_dataset(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def no_broker(monkeypatch):
+    sent = []
+    monkeypatch.setattr("competition.importer.enqueue", sent.extend)
+    monkeypatch.setattr("competition.submitting.enqueue", sent.extend)
+    return sent
+
+
+def rewrite(path, change):
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    change(rows)
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def test_it_creates_the_competition_with_its_phases_items_and_ratings(dataset):
+    call_command("import_dataset", str(dataset), competition="demo", title="Demo")
+    competition = Competition.objects.get(slug="demo")
+    assert competition.title == "Demo"
+    assert {p.kind: p.leaderboard for p in competition.phases.all()} == {
+        "validation": Phase.LIVE,
+        "test": Phase.HIDDEN,
+    }
+    assert Item.objects.filter(competition=competition, partition="train").count() == 6
+    assert Item.objects.filter(competition=competition, partition="validation").count() == 8
+    assert Rating.objects.filter(item__competition=competition).count() == 22 * 4
+    item = Item.objects.get(wav_file_name="00006.wav")
+    scores = list(item.ratings.values_list("score", flat=True))
+    assert item.mean_score == pytest.approx(sum(scores) / 4)
+    assert item.audio_path == "wav/validation/00006.wav"
+    validation = competition.phases.get(kind="validation")
+    assert [s.name for s in validation.splits.all()] == ["all"]
+    assert validation.splits.get().items.count() == 8
+
+
+def test_running_it_twice_changes_nothing(dataset):
+    call_command("import_dataset", str(dataset), competition="demo")
+    before = list(Rating.objects.order_by("pk").values_list("pk", "score"))
+    versions = list(Phase.objects.order_by("pk").values_list("truth_version", flat=True))
+    call_command("import_dataset", str(dataset), competition="demo")
+    assert list(Rating.objects.order_by("pk").values_list("pk", "score")) == before
+    assert list(Phase.objects.order_by("pk").values_list("truth_version", flat=True)) == versions
+
+
+def test_a_corrected_rating_updates_the_mean_and_requeues_the_phase(dataset, no_broker):
+    call_command("import_dataset", str(dataset), competition="demo")
+    validation = Phase.objects.get(kind="validation")
+    submission = submit(validation, _team(validation), "sys", upload(validation))
+    Submission.objects.filter(pk=submission.pk).update(status=Submission.SCORED)
+    no_broker.clear()
+
+    def correct(rows):
+        rows[1][2] = "10" if rows[1][2] != "10" else "0"
+
+    rewrite(dataset / "meta_data" / "validation.csv", correct)
+    call_command("import_dataset", str(dataset), competition="demo")
+    validation.refresh_from_db()
+    assert validation.truth_version == 2
+    item = Item.objects.get(wav_file_name="00006.wav")
+    assert item.mean_score == pytest.approx(sum(item.ratings.values_list("score", flat=True)) / 4)
+    submission.refresh_from_db()
+    assert submission.status == Submission.QUEUED
+    assert no_broker == [submission.pk]
+
+
+def _team(phase):
+    from competition.models import Team
+
+    return Team.objects.create(competition=phase.competition, name="t")
+
+
+def test_the_test_phase_can_be_cut_into_public_and_private_parts(dataset):
+    call_command(
+        "import_dataset", str(dataset), competition="demo", test_public_fraction=0.25, seed=3
+    )
+    test = Phase.objects.get(kind="test")
+    splits = {s.name: s for s in test.splits.all()}
+    assert splits["public"].visibility == Split.PUBLIC
+    assert splits["private"].visibility == Split.PRIVATE
+    assert splits["public"].items.count() == 2
+    assert splits["private"].items.count() == 6
+    assert test.leaderboard == Phase.LIVE
+    # A later import without the option keeps the cut.
+    call_command("import_dataset", str(dataset), competition="demo")
+    assert set(test.splits.values_list("name", flat=True)) == {"public", "private"}
+
+
+def test_it_reads_subset_labels_when_the_file_is_there(dataset):
+    (dataset / "meta_data" / "item_subsets.csv").write_text(
+        "wav_file_name,subset\n00006.wav,natural\n00007.wav,synthetic/AudioLDM\n"
+    )
+    call_command("import_dataset", str(dataset), competition="demo")
+    assert Item.objects.get(wav_file_name="00007.wav").subsets == "synthetic/AudioLDM"
+
+
+def test_it_accepts_a_test_set_published_without_ratings(dataset):
+    (dataset / "meta_data" / "test_average.csv").unlink()
+    rewrite(dataset / "meta_data" / "test.csv", lambda rows: rows.__setitem__(
+        slice(None), [r[:2] for r in rows if r] ))  # fmt: skip
+    call_command("import_dataset", str(dataset), competition="demo")
+    test_items = Item.objects.filter(partition="test")
+    assert test_items.count() == 8
+    assert not test_items.exclude(mean_score=None).exists()
+
+
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        (lambda d: (d / "meta_data" / "train.csv").unlink()
+         or (d / "meta_data" / "train_average.csv").unlink(), "train.csv is missing"),
+        (lambda d: (d / "wav" / "validation" / "00007.wav").unlink(), "00007.wav"),
+        (lambda d: rewrite(d / "meta_data" / "validation.csv",
+                           lambda rows: rows[2].__setitem__(2, "eleven")), "line 3"),
+        (lambda d: rewrite(d / "meta_data" / "validation.csv",
+                           lambda rows: rows[2].__setitem__(2, "12")), "line 3"),
+        (lambda d: rewrite(d / "meta_data" / "validation.csv",
+                           lambda rows: rows[0].__setitem__(2, "rating")), "validation.csv"),
+    ],
+    ids=["missing file", "missing wav", "not a number", "out of range", "wrong columns"],
+)  # fmt: skip
+def test_it_names_what_is_wrong_with_a_broken_dataset(dataset, breakage, message):
+    breakage(dataset)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_dataset", str(dataset), competition="demo")
+    assert not Competition.objects.exists()
+
+
+def test_it_refuses_an_id_in_two_splits(dataset):
+    def duplicate(rows):
+        rows.append(["00000.wav", "A dog barks", "5", "xx1"])
+
+    rewrite(dataset / "meta_data" / "validation.csv", duplicate)
+    with pytest.raises(CommandError, match="00000.wav is listed in both train and validation"):
+        call_command("import_dataset", str(dataset), competition="demo")
+
+
+def test_it_refuses_a_missing_folder(tmp_path):
+    with pytest.raises(CommandError, match="not a folder"):
+        call_command("import_dataset", str(tmp_path / "nope"), competition="demo")

@@ -1,0 +1,134 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from competition import leaderboard
+from competition.models import Phase, Score, Submission, Team
+from scoring import ranking
+from tests.factories import make_competition
+
+pytestmark = pytest.mark.django_db
+
+T0 = timezone.make_aware(timezone.datetime(2026, 1, 10, 12, 0))
+
+
+@pytest.fixture
+def competition():
+    return make_competition(test_fraction=0.5)
+
+
+def scored(phase, team, system, metrics, minutes=0, baseline=False, status=Submission.SCORED):
+    """A submission with a score on every split of the phase."""
+    submission = Submission.objects.create(
+        team=team,
+        phase=phase,
+        system_name=system,
+        original_filename="x.csv",
+        predictions=b"",
+        status=status,
+        submitted_at=T0 + timedelta(minutes=minutes),
+        is_baseline=baseline,
+    )
+    srcc, lcc, ktau, mse = metrics
+    for split in phase.splits.all():
+        Score.objects.create(
+            submission=submission, split=split, srcc=srcc, lcc=lcc, ktau=ktau, mse=mse, n=6
+        )
+    return submission
+
+
+@pytest.fixture
+def board_data(competition):
+    phase = competition.phases.get(kind="validation")
+    teams = {name: Team.objects.create(competition=competition, name=name) for name in "ABCD"}
+    org = Team.objects.create(competition=competition, name="Organizers", is_organizer=True)
+    scored(phase, teams["A"], "a1", (0.60, 0.6, 0.4, 3.0), minutes=1)
+    scored(phase, teams["A"], "a2", (0.50, 0.5, 0.3, 3.0), minutes=2)
+    scored(phase, teams["B"], "b1", (0.55, 0.6, 0.4, 3.0), minutes=3)
+    scored(phase, teams["C"], "c1", (0.55, 0.6, 0.4, 3.0), minutes=4)  # ties b1 on all four
+    scored(phase, teams["D"], "d1", (0.55, 0.6, 0.4, 2.0), minutes=5)  # wins on MSE
+    scored(phase, teams["D"], "d1", (0.10, 0.1, 0.1, 9.0), minutes=6)  # a worse revision
+    scored(phase, teams["D"], "d2", (0.00, 0.0, 0.0, 9.0), status=Submission.FAILED, minutes=7)
+    scored(phase, org, "Baseline", (0.38, 0.34, 0.23, 4.8), baseline=True)
+    return phase
+
+
+def names(board):
+    return [(row.rank, row.team, row.system) for row in board.rows]
+
+
+def test_systems_are_ranked_by_srcc_then_lcc_ktau_and_mse(board_data):
+    board = leaderboard.build(board_data, by="system")
+    assert names(board) == [
+        (1, "A", "a1"),
+        (2, "D", "d1"),
+        (3, "B", "b1"),
+        (3, "C", "c1"),
+        (5, "A", "a2"),
+        (None, "Organizers", "Baseline"),
+    ]
+    assert board.total == 6
+    assert board.rows[-1].baseline
+
+
+def test_a_system_shows_its_best_submission_and_counts_them_all(board_data):
+    d1 = next(row for row in leaderboard.build(board_data).rows if row.system == "d1")
+    assert d1.mse == 2.0
+    assert d1.submissions == 2
+    assert d1.last_submitted_at == T0 + timedelta(minutes=6)
+
+
+def test_teams_are_ranked_by_their_best_system(board_data):
+    board = leaderboard.build(board_data, by="team")
+    assert names(board) == [
+        (1, "A", "a1"),
+        (2, "D", "d1"),
+        (3, "B", "b1"),
+        (3, "C", "c1"),
+        (None, "Organizers", "Baseline"),
+    ]
+    assert board.rows[0].submissions == 2
+    assert board.rows[1].submissions == 3  # failed submissions count as entries
+
+
+def test_the_database_order_is_the_order_scoring_ranking_defines(board_data):
+    rows = leaderboard.build(board_data).rows
+    expected = ranking.rank_systems(rows)
+    assert [(r.rank, r.row.submission_id) for r in expected] == [
+        (row.rank, row.submission_id) for row in rows
+    ]
+
+
+def test_a_page_keeps_the_global_ranks(board_data):
+    board = leaderboard.build(board_data, offset=2, limit=2)
+    assert names(board) == [(3, "B", "b1"), (3, "C", "c1")]
+    assert board.total == 6
+
+
+def test_it_takes_one_query_however_many_rows(board_data, django_assert_num_queries):
+    split = board_data.splits.get()
+    with django_assert_num_queries(1):
+        leaderboard.build(board_data, split, by="team")
+    with django_assert_num_queries(1):
+        leaderboard.build(board_data, split, by="system", limit=100)
+
+
+def test_a_hidden_split_shows_participants_nothing_and_organizers_everything(competition):
+    phase = competition.phases.get(kind="test")
+    team = Team.objects.create(competition=competition, name="A")
+    scored(phase, team, "a1", (0.5, 0.5, 0.5, 1.0))
+    public, private = phase.splits.get(name="public"), phase.splits.get(name="private")
+    assert leaderboard.build(phase, public).rows
+    hidden = leaderboard.build(phase, private)
+    assert hidden.hidden and hidden.rows == [] and hidden.total == 0
+    assert leaderboard.build(phase, private, organizer=True).rows
+    phase.leaderboard = Phase.REVEALED
+    assert not leaderboard.build(phase, private).hidden
+    assert phase.default_split() == private
+
+
+def test_a_hidden_phase_hides_even_its_public_split(competition):
+    phase = competition.phases.get(kind="test")
+    phase.leaderboard = Phase.HIDDEN
+    assert leaderboard.build(phase, phase.splits.get(name="public")).hidden

@@ -1,0 +1,126 @@
+"""Small builders for the competition's objects, shared by the Django tests."""
+
+import io
+
+import numpy as np
+from django.contrib.auth import get_user_model
+
+from competition.models import Competition, Item, Membership, Phase, Split, Team
+
+PASSWORD = "a-long-test-password-42"
+
+
+def make_competition(
+    slug="xacle", n_validation=12, n_test=12, n_train=4, test_fraction=None, seed=0
+) -> Competition:
+    """A competition with items and means (no audio files), the phases and their splits as
+    import_dataset makes them."""
+    rng = np.random.default_rng(seed)
+    competition = Competition.objects.create(slug=slug, title=f"{slug} challenge")
+    counts = [(Item.TRAIN, n_train), (Item.VALIDATION, n_validation), (Item.TEST, n_test)]
+    number = 0
+    for partition, count in counts:
+        for _ in range(count):
+            ratings = rng.integers(0, 11, size=4)
+            Item.objects.create(
+                competition=competition,
+                wav_file_name=f"{number:05d}.wav",
+                text=f"caption {number}",
+                audio_path=f"wav/{partition}/{number:05d}.wav",
+                partition=partition,
+                mean_score=float(ratings.mean()),
+                n_ratings=4,
+            )
+            number += 1
+    validation = Phase.objects.create(competition=competition, kind=Phase.VALIDATION)
+    test = Phase.objects.create(
+        competition=competition,
+        kind=Phase.TEST,
+        leaderboard=Phase.LIVE if test_fraction else Phase.HIDDEN,
+        public_fraction=test_fraction,
+    )
+    _split(validation, "all", Split.PUBLIC, list(validation.items()))
+    test_items = list(test.items())
+    if test_fraction:
+        cut = round(len(test_items) * test_fraction)
+        _split(test, "public", Split.PUBLIC, test_items[:cut])
+        _split(test, "private", Split.PRIVATE, test_items[cut:])
+    else:
+        _split(test, "all", Split.PUBLIC, test_items)
+    return competition
+
+
+def _split(phase, name, visibility, items):
+    split = Split.objects.create(phase=phase, name=name, visibility=visibility)
+    split.items.set(items)
+    return split
+
+
+def make_user(username, *, staff=False):
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.org", PASSWORD, is_staff=staff, is_superuser=staff
+    )
+
+
+def make_team(competition, name, *users) -> Team:
+    team = Team.objects.create(competition=competition, name=name)
+    for user in users:
+        Membership.objects.create(team=team, user=user)
+    return team
+
+
+def truth_of(phase: Phase) -> np.ndarray:
+    return np.array(list(phase.items().values_list("mean_score", flat=True)))
+
+
+def csv_bytes(phase: Phase, predictions=None, header="wav_file_name,prediction_score") -> bytes:
+    """A valid submission for the phase; by default the truth plus a little noise."""
+    ids = list(phase.items().values_list("wav_file_name", flat=True))
+    if predictions is None:
+        rng = np.random.default_rng(len(ids))
+        predictions = truth_of(phase) + rng.normal(0, 1.5, len(ids))
+    lines = [header] + [f"{wav},{float(p)!r}" for wav, p in zip(ids, predictions, strict=True)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(phase: Phase, predictions=None, name="predictions.csv"):
+    handle = io.BytesIO(csv_bytes(phase, predictions))
+    handle.name = name
+    return handle
+
+
+def write_dataset(root, n_train=6, n_validation=8, n_test=8, seed=0, listeners=4):
+    """A tiny XACLE_dataset folder in the official layout: silent 0.1 s wavs and random
+    integer ratings. Returns the XACLE_dataset path."""
+    import csv
+
+    import soundfile
+
+    rng = np.random.default_rng(seed)
+    base = root / "XACLE_dataset"
+    (base / "meta_data").mkdir(parents=True)
+    number = 0
+    for partition, count in [("train", n_train), ("validation", n_validation), ("test", n_test)]:
+        (base / "wav" / partition).mkdir(parents=True)
+        per_rating, average = [], []
+        for _ in range(count):
+            wav = f"{number:05d}.wav"
+            text = f"A dog barks, then {number} birds sing"
+            soundfile.write(base / "wav" / partition / wav, np.zeros(1600), 16000, subtype="PCM_16")
+            scores = rng.integers(0, 11, size=listeners)
+            for k, score in enumerate(scores):
+                per_rating.append([wav, text, int(score), f"{partition[:2]}{k:03d}"])
+            average.append([wav, text, float(scores.mean())])
+            number += 1
+        _write_csv(base / "meta_data" / f"{partition}.csv",
+                   ["wav_file_name", "text", "score", "listener_id"], per_rating, csv)  # fmt: skip
+        _write_csv(base / "meta_data" / f"{partition}_average.csv",
+                   ["wav_file_name", "text", "average_score"], average, csv)  # fmt: skip
+    return base
+
+
+def _write_csv(path, header, rows, csv):
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)

@@ -1,0 +1,131 @@
+"""Integration tests run against the real PostgreSQL and Redis with real Celery worker
+processes. bin/test runs them with DATABASE_URL and CELERY_BROKER_URL pointing there."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.integration)
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+def _unavailable(reason: str):
+    # Under CI a missing server is a failure, never a skip.
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_servers():
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        _unavailable(
+            f"integration tests need PostgreSQL (DATABASE_URL); got {engine}: use bin/test"
+        )
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        _unavailable("integration tests need Redis as CELERY_BROKER_URL: use bin/test")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        _unavailable(f"Redis at {settings.CELERY_BROKER_URL} does not answer: {exc}")
+
+
+class WorkerProcess:
+    """A `celery -A config worker` process on the test database and broker."""
+
+    def __init__(self, env: dict, name: str, *extra: str):
+        self.env, self.name, self.extra = env, name, extra
+        self.process: subprocess.Popen | None = None
+        self.log = Path(env["VAR_DIR"]) / f"worker-{name}.log"
+
+    def start(self):
+        from config.celery import app
+
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info",
+            "-c", "2", "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle",
+            *self.extra,
+        ]  # fmt: skip
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log.read_text()[-3000:]}")
+            replies = app.control.ping(
+                destination=[f"{self.name}@{os.uname().nodename}"], timeout=0.5
+            )
+            if replies:
+                return self
+        raise RuntimeError(f"worker did not start: {self.log.read_text()[-3000:]}")
+
+    def kill(self):
+        """SIGKILL the worker and its pool: a crash, not a shutdown."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture(scope="session")
+def worker_env(django_db_setup, tmp_path_factory):
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        VAR_DIR=str(tmp_path_factory.mktemp("worker-var")),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(worker_env):
+    """One real worker for the whole session, its queue purged of older runs' tasks."""
+    from config.celery import app
+
+    app.control.purge()
+    worker = WorkerProcess(worker_env, "main").start()
+    yield worker
+    worker.stop()
+
+
+def wait_for(predicate, timeout=60.0, interval=0.02):
+    """Poll until predicate() is true; return its value or fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")
