@@ -119,6 +119,16 @@ STORAGES = {
 SUBMISSION_MAX_BYTES = env_size("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The size limit is enforced while the body streams in, before the default handlers keep it.
+FILE_UPLOAD_HANDLERS = [
+    "competition.upload_handlers.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+CSRF_FAILURE_VIEW = "competition.views.errors.csrf_failure"
+# Failed log-ins allowed per client address and username before a pause of the window.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, 1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, 1)
 
 # Celery. The embedded default is kombu's file-system transport: a real broker
 # that needs no server, so the newcomer runs the same worker production does.

@@ -1,0 +1,68 @@
+"""Who may see what: one helper per kind of object, so no view can forget a check.
+
+A participant asking for another team's object gets a 404 (not a 403: the id itself is
+nobody else's business). Organizers (staff) see everything.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from competition.models import Competition, Membership, Phase, Score, Submission
+
+
+def is_organizer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def get_competition(slug: str) -> Competition:
+    return get_object_or_404(Competition, slug=slug)
+
+
+def ordered_phases(competition: Competition) -> list[Phase]:
+    """The competition's phases in the order they run: validation, then test."""
+    return sorted(competition.phases.all(), key=lambda phase: phase.kind != Phase.VALIDATION)
+
+
+def get_phase(slug: str, kind: str) -> Phase:
+    return get_object_or_404(
+        Phase.objects.select_related("competition"), competition__slug=slug, kind=kind
+    )
+
+
+def get_submission_for_user(request, submission_id) -> Submission:
+    """The submission if the user's team made it (or the user organizes), else 404."""
+    queryset = Submission.objects.select_related("phase__competition", "team")
+    submission = get_object_or_404(queryset, pk=submission_id)
+    user = request.user
+    if is_organizer(user):
+        return submission
+    if (
+        not user.is_authenticated
+        or not Membership.objects.filter(user=user, team_id=submission.team_id).exists()
+    ):
+        raise Http404("No such submission")
+    return submission
+
+
+def team_of(user, competition):
+    """The user's team in the competition, or None (never creates one)."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.filter(user=user, competition=competition).select_related("team").first()
+    )
+    return membership.team if membership else None
+
+
+def visible_scores(submission: Submission, user) -> list[Score]:
+    """The submission's scores on the splits the user may see: before the reveal a
+    participant never gets a score of a hidden split, not even their own."""
+    phase = submission.phase
+    organizer = is_organizer(user)
+    scores = sorted(submission.scores.all(), key=lambda score: score.split_id)
+    return [score for score in scores if organizer or phase.is_split_visible(score.split)]
+
+
+def may_download_ratings(user, phase: Phase) -> bool:
+    """Validation ratings are always public; test ratings once the organizers publish them."""
+    return phase.kind != Phase.TEST or phase.ratings_published or is_organizer(user)

@@ -1,0 +1,120 @@
+"""The shapes outside tools rely on (see issue 4): change them only compatibly."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from competition.access import visible_scores
+from competition.models import Competition, Phase, Split, Submission
+from competition.templatetags.competition_tags import phase_state
+
+
+class ScoreSerializer(serializers.Serializer):
+    split = serializers.CharField(source="split.name")
+    srcc = serializers.FloatField()
+    lcc = serializers.FloatField()
+    ktau = serializers.FloatField()
+    mse = serializers.FloatField()
+    n = serializers.IntegerField()
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    competition = serializers.CharField(source="phase.competition.slug")
+    phase = serializers.CharField(source="phase.kind")
+    team = serializers.CharField(source="team.name")
+    scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "competition",
+            "phase",
+            "team",
+            "system_name",
+            "status",
+            "reason",
+            "submitted_at",
+            "scores",
+        ]
+
+    @extend_schema_field(ScoreSerializer(many=True))
+    def get_scores(self, submission):
+        # The one filter every reader of scores goes through: hidden splits stay hidden.
+        scores = visible_scores(submission, self.context["request"].user)
+        return ScoreSerializer(scores, many=True).data
+
+
+class SubmissionUploadSerializer(serializers.Serializer):
+    """The multipart form of an upload (documentation: the view reads the fields itself,
+    so that every problem comes back in the same `errors` list as on the web form)."""
+
+    file = serializers.FileField(help_text="The CSV: wav_file_name,prediction_score")
+    system_name = serializers.CharField(max_length=100)
+
+
+class ErrorsSerializer(serializers.Serializer):
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class RowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(allow_null=True, help_text="None for a baseline row.")
+    team = serializers.CharField()
+    system = serializers.CharField()
+    srcc = serializers.FloatField()
+    lcc = serializers.FloatField()
+    ktau = serializers.FloatField()
+    mse = serializers.FloatField()
+    n = serializers.IntegerField()
+    submissions = serializers.IntegerField()
+    last_submitted_at = serializers.DateTimeField()
+    baseline = serializers.BooleanField()
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    phase = serializers.CharField(source="phase.kind")
+    split = serializers.CharField(source="split.name")
+    by = serializers.CharField()
+    hidden = serializers.BooleanField()
+    reveal_planned_at = serializers.DateTimeField(source="phase.reveal_planned_at")
+    total = serializers.IntegerField()
+    rows = RowSerializer(many=True)
+
+
+class SplitSerializer(serializers.ModelSerializer):
+    visible = serializers.BooleanField(read_only=True, help_text="Shown to participants now.")
+    size = serializers.IntegerField(read_only=True, help_text="Number of pairs.")
+
+    class Meta:
+        model = Split
+        fields = ["name", "visibility", "visible", "size"]
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+    splits = SplitSerializer(source="split_list", many=True)
+
+    class Meta:
+        model = Phase
+        fields = [
+            "kind",
+            "state",
+            "opens_at",
+            "closes_at",
+            "leaderboard",
+            "reveal_planned_at",
+            "ratings_published",
+            "max_submissions_per_day",
+            "max_submissions_total",
+            "splits",
+        ]
+
+    def get_state(self, phase) -> str:
+        return phase_state(phase)
+
+
+class CompetitionSerializer(serializers.ModelSerializer):
+    phases = PhaseSerializer(many=True, source="phase_list")
+
+    class Meta:
+        model = Competition
+        fields = ["slug", "title", "description", "rules", "resource_cutoff", "phases"]

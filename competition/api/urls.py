@@ -1,0 +1,24 @@
+from django.urls import path
+
+from competition.api import views
+
+app_name = "api"
+
+PHASE = "competitions/<slug:slug>/phases/<str:phase>/"
+
+urlpatterns = [
+    path("competitions/<slug:slug>/", views.CompetitionView.as_view(), name="competition"),
+    path(PHASE + "submissions/", views.PhaseSubmissionsView.as_view(), name="submissions"),
+    path(PHASE + "leaderboard/", views.LeaderboardView.as_view(), name="leaderboard"),
+    path(
+        PHASE + "sample_submission/",
+        views.SampleSubmissionView.as_view(),
+        name="sample_submission",
+    ),
+    path("submissions/<int:submission_id>/", views.SubmissionView.as_view(), name="submission"),
+    path(
+        "submissions/<int:submission_id>/file/",
+        views.SubmissionFileView.as_view(),
+        name="submission_file",
+    ),
+]

@@ -1,0 +1,175 @@
+"""The REST API: submit, follow a submission, read leaderboards and the competition.
+
+Views stay thin: the same helpers as the pages decide who sees what (competition.access)
+and how an upload is taken (competition.upload_handlers)."""
+
+from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import scoring
+from competition import leaderboard
+from competition.access import (
+    get_competition,
+    get_phase,
+    get_submission_for_user,
+    is_organizer,
+    team_of,
+)
+from competition.api import serializers, throttles
+from competition.models import Submission
+from competition.truth import phase_ids
+from competition.upload_handlers import accept_upload, too_large_message
+from competition.views.downloads import csv_response
+from competition.views.leaderboards import pick_split
+from competition.views.pages import phases_with_splits
+from competition.views.submissions import file_response, with_scores
+
+SAMPLE_HEADER = ["wav_file_name", "prediction_score"]
+# The middle of the 0..10 scale: a placeholder, not a guess at the truth.
+SAMPLE_SCORE = "5.0"
+
+
+def errors(*messages, code=status.HTTP_400_BAD_REQUEST) -> Response:
+    return Response({"errors": list(messages)}, status=code)
+
+
+class CompetitionView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses=serializers.CompetitionSerializer)
+    def get(self, request, slug):
+        competition = get_competition(slug)
+        competition.phase_list = phases_with_splits(competition)
+        return Response(serializers.CompetitionSerializer(competition).data)
+
+
+class PhaseSubmissionsView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = throttles.UPLOADS
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=serializers.SubmissionSerializer(many=True))
+    def get(self, request, slug, phase):
+        """The submissions of the caller's team in this phase, newest first."""
+        phase = get_phase(slug, phase)
+        team = team_of(request.user, phase.competition)
+        queryset = Submission.objects.none()
+        if team is not None:
+            queryset = with_scores(team.submissions.filter(phase=phase))
+        data = serializers.SubmissionSerializer(
+            queryset, many=True, context={"request": request}
+        ).data
+        return Response(data)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.SubmissionUploadSerializer},
+        responses={
+            201: serializers.SubmissionSerializer,
+            400: OpenApiResponse(serializers.ErrorsSerializer, "The file's problems, by line."),
+        },
+    )
+    def post(self, request, slug, phase):
+        """Submit a CSV for the caller's team (a team of one is made for a participant
+        with none). A file with problems is refused with all of them; nothing is stored."""
+        phase = get_phase(slug, phase)
+        try:
+            submission = accept_upload(
+                request,
+                phase,
+                request.data.get("system_name", ""),
+                request.FILES.get("file"),
+            )
+        except scoring.SubmissionError as exc:
+            return errors(*exc.messages())
+        submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
+        data = serializers.SubmissionSerializer(submission, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def handle_exception(self, exc):
+        # Raised by the upload handler while the body streams in, before any view code.
+        if isinstance(exc, RequestDataTooBig):
+            return errors(too_large_message())
+        return super().handle_exception(exc)
+
+
+class SubmissionView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses=serializers.SubmissionSerializer)
+    def get(self, request, submission_id):
+        """One submission of the caller's team (404 for any other team's)."""
+        submission = get_submission_for_user(request, submission_id)
+        submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
+        data = serializers.SubmissionSerializer(submission, context={"request": request}).data
+        return Response(data)
+
+
+class SubmissionFileView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, submission_id):
+        """The file as the team uploaded it."""
+        return file_response(get_submission_for_user(request, submission_id))
+
+
+class LeaderboardView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("by", enum=[leaderboard.TEAM, leaderboard.SYSTEM], default="team"),
+            OpenApiParameter("split", str, description="A split name; default: see above."),
+            OpenApiParameter("offset", int, default=0),
+            OpenApiParameter("limit", int, description="Rows at most; default: all."),
+        ],
+        responses={200: serializers.LeaderboardSerializer, 400: serializers.ErrorsSerializer},
+    )
+    def get(self, request, slug, phase):
+        """A phase's leaderboard. Without `split`: the whole phase where it is not cut;
+        where it is cut, the public part until the reveal and the private part after.
+        A hidden split answers `hidden: true` and no rows."""
+        phase = get_phase(slug, phase)
+        split = pick_split(phase, request.query_params.get("split"))
+        by = request.query_params.get("by", leaderboard.TEAM)
+        if by not in (leaderboard.TEAM, leaderboard.SYSTEM):
+            return errors(f"by must be team or system, not {by!r}.")
+        try:
+            offset = int(request.query_params.get("offset", 0))
+            limit = request.query_params.get("limit")
+            limit = None if limit is None else int(limit)
+        except ValueError:
+            return errors("offset and limit must be whole numbers.")
+        if offset < 0 or (limit is not None and limit < 0):
+            return errors("offset and limit must not be negative.")
+        board = leaderboard.build(
+            phase,
+            split,
+            by,
+            offset=offset,
+            limit=limit,
+            organizer=is_organizer(request.user),
+        )
+        return Response(serializers.LeaderboardSerializer(board).data)
+
+
+class SampleSubmissionView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, slug, phase):
+        """A valid CSV to start from: every pair of the phase, a placeholder score."""
+        phase = get_phase(slug, phase)
+        rows = ([wav, SAMPLE_SCORE] for wav in phase_ids(phase))
+        return csv_response(f"sample_submission_{phase.kind}.csv", SAMPLE_HEADER, rows)

@@ -1,0 +1,122 @@
+"""Forms of the participants' site: sign-up, teams and the upload form."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.db import transaction
+
+import scoring
+from competition.access import ordered_phases, team_of
+from competition.models import Competition, Membership, Team
+from competition.upload_handlers import accept_upload
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(required=False, help_text="Optional; only the organizers see it.")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+
+class _TeamForm(forms.Form):
+    """Base for the forms that put the user in a team. A user alone in a team that has
+    submitted nothing (the team of one made for them) may leave it for another."""
+
+    def __init__(self, user, competition: Competition, *args, **kwargs):
+        self.user, self.competition = user, competition
+        self.current = team_of(user, competition)
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        if self.current is not None and not _may_leave(self.current):
+            raise forms.ValidationError(
+                f"You are already in team {self.current.name}, which has other members or "
+                "submissions. Ask the organizers to move you."
+            )
+        return super().clean()
+
+    def _move_into(self, team_or_name) -> Team:
+        with transaction.atomic():
+            if self.current is not None:
+                self.current.delete()
+            team = team_or_name
+            if isinstance(team_or_name, str):
+                team = Team.objects.create(competition=self.competition, name=team_or_name)
+            Membership.objects.create(team=team, user=self.user)
+        return team
+
+
+def _may_leave(team: Team) -> bool:
+    return team.memberships.count() <= 1 and not team.submissions.exists()
+
+
+class TeamCreateForm(_TeamForm):
+    name = forms.CharField(max_length=100, help_text="Shown on the leaderboards.")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Team.objects.filter(competition=self.competition, name__iexact=name)
+        if self.current is not None:  # the team of one given up for this one
+            taken = taken.exclude(pk=self.current.pk)
+        if taken.exists():
+            raise forms.ValidationError("A team with this name already exists.")
+        return name
+
+    def save(self) -> Team:
+        return self._move_into(self.cleaned_data["name"])
+
+
+class TeamJoinForm(_TeamForm):
+    invite_code = forms.CharField(max_length=32, help_text="Ask a member of the team for it.")
+
+    def clean_invite_code(self):
+        code = self.cleaned_data["invite_code"].strip()
+        team = Team.objects.filter(
+            competition=self.competition, invite_code=code, is_organizer=False
+        ).first()
+        if team is None:
+            raise forms.ValidationError("No team of this competition has this invite code.")
+        if team == self.current:
+            raise forms.ValidationError(f"You are already in team {team.name}.")
+        self.team = team
+        return code
+
+    def save(self) -> Team:
+        return self._move_into(self.team)
+
+
+class SubmissionForm(forms.Form):
+    phase = forms.ChoiceField()
+    system_name = forms.CharField(
+        max_length=100, help_text="Like Name_Affiliation_01; one leaderboard row per system."
+    )
+    # Not required here: a missing file is answered by accept_upload, in the same words
+    # as the API, and a file dropped for its size must not read as "no file".
+    file = forms.FileField(
+        required=False,
+        label="CSV file",
+        help_text="wav_file_name,prediction_score: one line per pair of the phase.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, competition: Competition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phases = {phase.kind: phase for phase in ordered_phases(competition)}
+        self.fields["phase"].choices = [
+            (phase.kind, phase.get_kind_display()) for phase in self.phases.values()
+        ]
+        self.problems: list[str] = []
+
+    def submit(self, request):
+        """The new submission, or None with the reasons in `problems` (nothing stored)."""
+        if not self.is_valid():
+            return None
+        phase = self.phases[self.cleaned_data["phase"]]
+        try:
+            return accept_upload(
+                request, phase, self.cleaned_data["system_name"], self.cleaned_data["file"]
+            )
+        except scoring.SubmissionError as exc:
+            self.problems = exc.messages()
+            return None

@@ -1,0 +1,35 @@
+"""Formatting shared by the templates: metrics with 4 decimals, phase states."""
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def metric(value):
+    """A metric as pages show it (4 decimals); the API gives full precision."""
+    if value is None:
+        return "—"
+    return f"{value:.4f}"
+
+
+@register.filter
+def phase_state(phase, now=None) -> str:
+    """upcoming, open or closed."""
+    now = now or timezone.now()
+    if now < phase.opens_at:
+        return "upcoming"
+    return "open" if phase.is_open(now) else "closed"
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters changed (None drops one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"

@@ -1,0 +1,25 @@
+"""Error pages in the site's style. The 500 page is Django's default handler rendering
+templates/500.html with no context, so nothing that failed can fail it again."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.shortcuts import render
+
+from competition.upload_handlers import too_large_message
+
+
+def bad_request(request, exception=None):
+    message = too_large_message() if isinstance(exception, RequestDataTooBig) else None
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    message = "The form had expired or came from another site. Go back, reload it and retry."
+    return render(request, "403.html", {"message": message}, status=403)

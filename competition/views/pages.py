@@ -1,0 +1,42 @@
+"""The home page and each competition's overview."""
+
+from django.db.models import Count
+from django.shortcuts import redirect, render
+
+from competition.access import get_competition, ordered_phases, team_of
+from competition.models import Competition, Split
+from competition.views.downloads import catalogue
+
+
+def home(request):
+    competitions = list(Competition.objects.all())
+    if len(competitions) == 1:
+        return redirect("competition", slug=competitions[0].slug)
+    return render(request, "competition/home.html", {"competitions": competitions})
+
+
+def phases_with_splits(competition: Competition) -> list:
+    """The competition's phases, each with `split_list`: its splits with their `size`
+    and whether they are `visible` to participants now (two queries)."""
+    phases = ordered_phases(competition)
+    splits = Split.objects.filter(phase__competition=competition).annotate(size=Count("items"))
+    by_phase: dict[int, list[Split]] = {}
+    for split in splits.order_by("id"):
+        by_phase.setdefault(split.phase_id, []).append(split)
+    for phase in phases:
+        phase.split_list = by_phase.get(phase.pk, [])
+        for split in phase.split_list:
+            split.phase = phase
+            split.visible = phase.is_split_visible(split)
+    return phases
+
+
+def overview(request, slug):
+    competition = get_competition(slug)
+    context = {
+        "competition": competition,
+        "phases": phases_with_splits(competition),
+        "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
+        "team": team_of(request.user, competition),
+    }
+    return render(request, "competition/overview.html", context)

@@ -1,0 +1,35 @@
+"""A participant's team in a competition: create one, join one, see its members."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from competition.access import get_competition, team_of
+from competition.forms import TeamCreateForm, TeamJoinForm
+
+
+@login_required
+def team(request, slug):
+    competition = get_competition(slug)
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action")
+    create = TeamCreateForm(user, competition, data if action == "create" else None, prefix="new")
+    join = TeamJoinForm(user, competition, data if action == "join" else None, prefix="join")
+    chosen = {"create": create, "join": join}.get(action)
+    if chosen is not None and chosen.is_valid():
+        joined = chosen.save()
+        verb = "created" if action == "create" else "joined"
+        messages.success(request, f"You {verb} team {joined.name}.")
+        return redirect("team", slug=slug)
+    current = team_of(user, competition)
+    context = {
+        "competition": competition,
+        "team": current,
+        "members": current.memberships.select_related("user").order_by("joined_at")
+        if current
+        else [],
+        "create_form": create,
+        "join_form": join,
+    }
+    return render(request, "competition/team.html", context, status=400 if chosen else 200)
