@@ -3,7 +3,8 @@
 Accepted (see XACLE_FORMAT.md): a header `wav_file_name,pred_score` (the official baseline's
 output), `wav_file_name,prediction_score`, the `test.csv` columns plus `prediction_score`
 (quoted texts may hold commas), or two columns with no header; rows in any order; UTF-8 with
-or without a BOM; LF, CRLF or CR line ends; a trailing newline or not; blank lines at the end.
+or without a BOM; LF, CRLF or CR line ends; a trailing newline or not; blank lines at the
+start or the end.
 
 Anything else raises `SubmissionError`, whose problems name the line (as a text editor counts
 them: the header is line 1) and what to change. Messages never show ground-truth values.
@@ -242,10 +243,13 @@ class _Reader:
         return True, id_col, score_col, len(first)
 
     def read(self, rows: list[list[str]], lines: list[int]) -> np.ndarray:
-        end = len(rows)
+        # Blank lines before the first record and after the last are harmless.
+        start, end = 0, len(rows)
         while end and _is_blank(rows[end - 1]):
-            end -= 1  # blank lines at the end of a file are harmless
-        rows, lines = rows[:end], lines[:end]
+            end -= 1
+        while start < end and _is_blank(rows[start]):
+            start += 1
+        rows, lines = rows[start:end], lines[start:end]
         if not rows:
             raise SubmissionError.single("The file is empty.")
         has_header, id_col, score_col, width = self._layout(rows[0], lines[0])
