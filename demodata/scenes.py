@@ -110,8 +110,7 @@ def clause(source: Source, loudness: str = "") -> str:
         return f"a {loud}{pitch} beep sounds {times}"
     if source.kind == "sweep":
         direction = "rises" if source.rising else "falls"
-        once = "" if source.count == 1 else f" {times}"
-        return f"a {loud}tone {direction} in pitch{once}"
+        return f"a {loud}tone {direction} in pitch {times}"
     if source.kind == "noise":
         return f"{loud}static noise bursts {times}"
     if source.kind == "rain":
