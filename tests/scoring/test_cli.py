@@ -23,6 +23,10 @@ def run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+def score(truth, pred, *flags: str) -> subprocess.CompletedProcess:
+    return run("evaluate", "--truth", str(truth), "--pred", str(pred), *flags)
+
+
 @pytest.fixture
 def files(tmp_path):
     truth = tmp_path / "test_average.csv"
@@ -34,7 +38,7 @@ def files(tmp_path):
 
 def test_it_prints_the_four_metrics_and_n(files):
     truth, pred = files
-    done = run("evaluate", "--truth", str(truth), "--pred", str(pred))
+    done = score(truth, pred)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines] == ["SRCC", "LCC", "KTAU", "MSE", "N"]
@@ -45,7 +49,7 @@ def test_it_prints_the_four_metrics_and_n(files):
 
 def test_it_prints_one_json_object(files):
     truth, pred = files
-    done = run("evaluate", "--truth", str(truth), "--pred", str(pred), "--json")
+    done = score(truth, pred, "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert set(result) == {"srcc", "lcc", "ktau", "mse", "n", "constant_prediction"}
@@ -57,7 +61,7 @@ def test_it_prints_one_json_object(files):
 def test_it_notes_a_constant_prediction(files):
     truth, pred = files
     pred.write_text("10500.wav,5\n10501.wav,5\n10502.wav,5\n")
-    done = run("evaluate", "--truth", str(truth), "--pred", str(pred))
+    done = score(truth, pred)
     assert done.returncode == 0
     assert "SRCC 0.000000" in done.stdout
     assert "every prediction is the same number" in done.stdout
@@ -71,7 +75,7 @@ def test_it_reads_the_per_rating_truth_file(tmp_path, files):
         "10500.wav,a,1,L1\n10500.wav,a,1,L2\n10501.wav,b,2,L1\n10501.wav,b,3,L3\n"
         "10502.wav,c,9,L2\n10502.wav,c,9,L4\n"
     )
-    done = run("evaluate", "--truth", str(truth), "--pred", str(pred), "--json")
+    done = score(truth, pred, "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["mse"] == pytest.approx(0.75)
 
@@ -79,7 +83,7 @@ def test_it_reads_the_per_rating_truth_file(tmp_path, files):
 def test_a_bad_submission_exits_2_with_its_problems(files):
     truth, pred = files
     pred.write_text("wav_file_name,pred_score\n10500.wav,x\n10500.wav,1\n")
-    done = run("evaluate", "--truth", str(truth), "--pred", str(pred), "--json")
+    done = score(truth, pred, "--json")
     assert done.returncode == 2
     assert done.stdout == ""
     assert "2 items are missing: 10501.wav, 10502.wav." in done.stderr
@@ -92,7 +96,7 @@ def test_a_bad_submission_exits_2_with_its_problems(files):
 def test_a_missing_file_exits_2_without_a_traceback(files, tmp_path, which):
     truth, pred = files
     paths = {"truth": str(truth), "pred": str(pred), which: str(tmp_path / "nope.csv")}
-    done = run("evaluate", "--truth", paths["truth"], "--pred", paths["pred"])
+    done = score(paths["truth"], paths["pred"])
     assert done.returncode == 2
     assert "nope.csv" in done.stderr
     assert "Traceback" not in done.stderr
@@ -101,7 +105,7 @@ def test_a_missing_file_exits_2_without_a_traceback(files, tmp_path, which):
 def test_a_malformed_truth_exits_2_naming_the_line(files):
     truth, pred = files
     truth.write_text("wav_file_name,text,average_score\n10500.wav,a,eleven\n")
-    done = run("evaluate", "--truth", str(truth), "--pred", str(pred))
+    done = score(truth, pred)
     assert done.returncode == 2
     assert "line 2: the score 'eleven' is not a number" in done.stderr
     assert "Traceback" not in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import zipfile
@@ -18,6 +19,7 @@ from scoring import (
     read_submission,
     write_submission,
 )
+from scoring.submission import _parse_rows
 
 EXPECTED = np.arange(10) * 0.5  # what submission_text writes for the ten test ids
 
@@ -397,3 +399,13 @@ def test_any_near_csv_text_raises_only_submission_errors(lines):
         assert error.messages()
     else:
         assert np.isfinite(predictions).all() and len(predictions) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a1.,;\r\n\t \x00\x0c\x85\u2028é"), max_size=60))
+def test_quote_free_files_split_exactly_as_the_csv_module_reads_them(text):
+    # The reader skips the csv module for files without quotes: it must not change a thing.
+    rows, lines = _parse_rows(text)
+    expected = [row or [""] for row in csv.reader(io.StringIO(text, newline=""))]
+    assert rows == expected
+    assert lines == list(range(1, len(rows) + 1))
