@@ -148,9 +148,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith("redis"):
-    # A task a dead worker had taken comes back after this long (acks late).
+    # A task a dead worker had taken goes back to the queue once it has been unacknowledged
+    # this long; workers look for such tasks every restore interval.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 1)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 1),
+        "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, 1),
+        "unacked_restore_throttle": 1,
+        "socket_timeout": 10,
+        "socket_connect_timeout": 3,
     }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

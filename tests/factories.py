@@ -124,3 +124,19 @@ def _write_csv(path, header, rows, csv):
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def rewrite_csv(path, change):
+    """Edit a CSV file in place: change(rows) mutates the list of rows."""
+    import csv
+
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    change(rows)
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def change_first_rating(rows):
+    """A correction of the first rating of a per-rating file."""
+    rows[1][2] = "10" if rows[1][2] != "10" else "0"

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def sent(monkeypatch):
     sent = []
-    monkeypatch.setattr("competition.submitting.enqueue", sent.extend)
-    monkeypatch.setattr("competition.management.commands.score_all.enqueue", sent.extend)
+
+    def enqueue(ids):
+        sent.extend(ids)
+        return len(ids)
+
+    monkeypatch.setattr("competition.submitting.enqueue", enqueue)
+    monkeypatch.setattr("competition.management.commands.score_all.enqueue", enqueue)
     return sent
 
 

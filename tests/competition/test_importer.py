@@ -1,11 +1,10 @@
-import csv
-
 import pytest
 from django.core.management import CommandError, call_command
 
 from competition.models import Competition, Item, Phase, Rating, Split, Submission
 from competition.submitting import submit
-from tests.factories import upload, write_dataset
+from tests.factories import change_first_rating, upload, write_dataset
+from tests.factories import rewrite_csv as rewrite
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,6 @@ def no_broker(monkeypatch):
     monkeypatch.setattr("competition.importer.enqueue", sent.extend)
     monkeypatch.setattr("competition.submitting.enqueue", sent.extend)
     return sent
-
-
-def rewrite(path, change):
-    with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
-    change(rows)
-    with open(path, "w", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def test_it_creates_the_competition_with_its_phases_items_and_ratings(dataset):
@@ -60,20 +51,20 @@ def test_running_it_twice_changes_nothing(dataset):
     assert list(Phase.objects.order_by("pk").values_list("truth_version", flat=True)) == versions
 
 
-def test_a_corrected_rating_updates_the_mean_and_requeues_the_phase(dataset, no_broker):
+def test_a_corrected_rating_updates_the_mean_and_requeues_the_phase(
+    dataset, no_broker, django_capture_on_commit_callbacks
+):
     call_command("import_dataset", str(dataset), competition="demo")
     validation = Phase.objects.get(kind="validation")
     submission = submit(validation, _team(validation), "sys", upload(validation))
     Submission.objects.filter(pk=submission.pk).update(status=Submission.SCORED)
     no_broker.clear()
-
-    def correct(rows):
-        rows[1][2] = "10" if rows[1][2] != "10" else "0"
-
-    rewrite(dataset / "meta_data" / "validation.csv", correct)
-    call_command("import_dataset", str(dataset), competition="demo")
+    version = validation.truth_version
+    rewrite(dataset / "meta_data" / "validation.csv", change_first_rating)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_dataset", str(dataset), competition="demo")
     validation.refresh_from_db()
-    assert validation.truth_version == 2
+    assert validation.truth_version == version + 1
     item = Item.objects.get(wav_file_name="00006.wav")
     assert item.mean_score == pytest.approx(sum(item.ratings.values_list("score", flat=True)) / 4)
     submission.refresh_from_db()
@@ -113,8 +104,11 @@ def test_it_reads_subset_labels_when_the_file_is_there(dataset):
 
 def test_it_accepts_a_test_set_published_without_ratings(dataset):
     (dataset / "meta_data" / "test_average.csv").unlink()
-    rewrite(dataset / "meta_data" / "test.csv", lambda rows: rows.__setitem__(
-        slice(None), [r[:2] for r in rows if r] ))  # fmt: skip
+
+    def texts_only(rows):
+        rows[:] = list(dict.fromkeys(tuple(row[:2]) for row in rows))
+
+    rewrite(dataset / "meta_data" / "test.csv", texts_only)
     call_command("import_dataset", str(dataset), competition="demo")
     test_items = Item.objects.filter(partition="test")
     assert test_items.count() == 8

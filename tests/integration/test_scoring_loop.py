@@ -10,7 +10,7 @@ from competition import leaderboard
 from competition.models import Phase, Score, Submission, Team
 from competition.submitting import submit
 from competition.tasks import sweep_stale_submissions
-from tests.factories import truth_of, upload, write_dataset
+from tests.factories import change_first_rating, rewrite_csv, truth_of, upload, write_dataset
 from tests.integration.conftest import WorkerProcess, wait_for
 
 
@@ -104,12 +104,7 @@ def test_a_ratings_correction_is_followed_by_rescoring(phase, celery_worker_proc
     wait_for(lambda: scored(oracle))
     assert oracle.scores.get().mse == 0.0
     dataset = tmp_path / "XACLE_dataset"
-    per_rating = dataset / "meta_data" / "validation.csv"
-    lines = per_rating.read_text().splitlines()
-    first = lines[1].split(",")
-    first[2] = "10" if first[2] != "10" else "0"
-    lines[1] = ",".join(first)
-    per_rating.write_text("\n".join(lines) + "\n")
+    rewrite_csv(dataset / "meta_data" / "validation.csv", change_first_rating)
     call_command("import_dataset", str(dataset), competition="xacle", stdout=io.StringIO())
     wait_for(lambda: scored(oracle) and Score.objects.get(submission=oracle).mse > 0)
 
@@ -121,11 +116,18 @@ class broker_down:
         self.app, self.monkeypatch = app, monkeypatch
 
     def __enter__(self):
-        self.app.pool.force_close_all()
+        self._reset()
         self.monkeypatch.setattr(self.app.conf, "broker_url", "redis://127.0.0.1:9/0")
-        self.app._pool = None
         return self
 
     def __exit__(self, *exc):
+        self._reset()
         self.monkeypatch.undo()
+
+    def _reset(self):
+        # Connections and producers are pooled: drop them so the next send reconnects.
+        from kombu import pools
+
+        pools.reset()
         self.app._pool = None
+        self.app.amqp._producer_pool = None

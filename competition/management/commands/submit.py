@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 import scoring
 from competition.management.commands._common import get_competition, get_phase
@@ -26,9 +27,10 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
-        team, _ = Team.objects.get_or_create(competition=competition, name=options["team"])
         try:
-            with open(path, "rb") as handle:
+            # One transaction: a refused file leaves no new team behind either.
+            with transaction.atomic(), open(path, "rb") as handle:
+                team, _ = Team.objects.get_or_create(competition=competition, name=options["team"])
                 submission = submit(phase, team, options["system"], handle, filename=path.name)
         except scoring.SubmissionError as exc:
             for message in exc.messages():
