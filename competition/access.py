@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from competition.models import Competition, Membership, Phase, Score, Submission
 
+NO_SUBMISSION = "No such submission."
+
 
 def is_organizer(user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff)
@@ -30,17 +32,17 @@ def get_phase(slug: str, kind: str) -> Phase:
 
 
 def get_submission_for_user(request, submission_id) -> Submission:
-    """The submission if the user's team made it (or the user organizes), else 404."""
-    queryset = Submission.objects.select_related("phase__competition", "team")
-    submission = get_object_or_404(queryset, pk=submission_id)
+    """The submission if the user's team made it (or the user organizes), else 404: the
+    same 404, word for word, as for an id that does not exist."""
     user = request.user
-    if is_organizer(user):
-        return submission
-    if (
-        not user.is_authenticated
-        or not Membership.objects.filter(user=user, team_id=submission.team_id).exists()
-    ):
-        raise Http404("No such submission")
+    queryset = Submission.objects.select_related("phase__competition", "team")
+    if not is_organizer(user):
+        if not user.is_authenticated:
+            raise Http404(NO_SUBMISSION)
+        queryset = queryset.filter(team__memberships__user=user)
+    submission = queryset.filter(pk=submission_id).first()
+    if submission is None:
+        raise Http404(NO_SUBMISSION)
     return submission
 
 
@@ -61,8 +63,3 @@ def visible_scores(submission: Submission, user) -> list[Score]:
     organizer = is_organizer(user)
     scores = sorted(submission.scores.all(), key=lambda score: score.split_id)
     return [score for score in scores if organizer or phase.is_split_visible(score.split)]
-
-
-def may_download_ratings(user, phase: Phase) -> bool:
-    """Validation ratings are always public; test ratings once the organizers publish them."""
-    return phase.kind != Phase.TEST or phase.ratings_published or is_organizer(user)

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from competition import scorer, submitting
+from competition import scorer, submitting, truth
 from tests.factories import make_competition, make_team, make_user, upload
 
 
@@ -17,11 +17,13 @@ def _isolated(settings, tmp_path, monkeypatch):
     """Files in a temporary folder, throttle counters reset, and no broker: a submission's
     task is recorded instead of sent (tests score in-process when they need scores)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
     cache.clear()
     sent = []
     monkeypatch.setattr(submitting, "enqueue", lambda ids: sent.extend(ids) or len(ids))
     yield sent
     cache.clear()
+    truth.forget()
 
 
 @pytest.fixture
@@ -122,7 +124,12 @@ def scored_submission():
 
     def make(phase, team, system="Aurora_01", predictions=None, baseline=False):
         submission = submitting.submit(
-            phase, team, system, upload(phase, predictions), is_baseline=baseline
+            phase,
+            team,
+            system,
+            upload(phase, predictions),
+            filename="predictions.csv",
+            is_baseline=baseline,
         )
         scorer.score_submission(submission.pk)
         submission.refresh_from_db()
