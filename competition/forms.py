@@ -29,7 +29,7 @@ class _TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        if self.current is not None and not _may_leave(self.current):
+        if self.current is not None and not may_leave(self.current):
             raise forms.ValidationError(
                 f"You are already in team {self.current.name}, which has other members or "
                 "submissions. Ask the organizers to move you."
@@ -47,7 +47,8 @@ class _TeamForm(forms.Form):
         return team
 
 
-def _may_leave(team: Team) -> bool:
+def may_leave(team: Team) -> bool:
+    """Whether a member may give the team up for another: it is theirs alone, unused."""
     return team.memberships.count() <= 1 and not team.submissions.exists()
 
 

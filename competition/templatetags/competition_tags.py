@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -33,3 +34,11 @@ def query(context, **changes):
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def paragraphs(text: str):
+    """Organizer-written text as paragraphs: blank lines part them, single line breaks
+    are just wrapping (unlike Django's linebreaks, which keeps each as <br>)."""
+    parts = [" ".join(block.split()) for block in (text or "").replace("\r", "").split("\n\n")]
+    return format_html_join("\n", "<p>{}</p>", ((p,) for p in parts if p))

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from competition.access import get_competition, team_of
-from competition.forms import TeamCreateForm, TeamJoinForm
+from competition.forms import TeamCreateForm, TeamJoinForm, may_leave
 
 
 @login_required
@@ -29,6 +29,7 @@ def team(request, slug):
         "members": current.memberships.select_related("user").order_by("joined_at")
         if current
         else [],
+        "may_change": current is None or may_leave(current),
         "create_form": create,
         "join_form": join,
     }
