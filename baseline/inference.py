@@ -1,0 +1,86 @@
+"""Encoding a split, predicting its scores and writing the official inference file."""
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from baseline.config import TrainConfig
+from baseline.data import Collate, Split, SplitDataset
+from baseline.model import BaselineModel, to_score_space
+from scoring import write_submission
+
+CACHE_FLOAT16_BYTES = 4 << 30  # larger audio caches (BYOL-A on the full set) are kept as fp16
+
+
+def autocast(cfg: TrainConfig):
+    return torch.autocast(
+        device_type=cfg.device, dtype=torch.bfloat16, enabled=cfg.precision == "bf16"
+    )
+
+
+def split_loader(split: Split, cfg: TrainConfig, tokenize, shuffle: bool, batch_size: int):
+    return DataLoader(
+        SplitDataset(split, cfg.max_seconds),
+        batch_size=batch_size,
+        shuffle=shuffle,
+        drop_last=shuffle,  # the official train loader drops the last partial batch
+        num_workers=cfg.num_workers,
+        pin_memory=cfg.device == "cuda",
+        persistent_workers=False,
+        collate_fn=Collate(tokenize),
+    )
+
+
+def to_device(batch: dict, device: str) -> dict:
+    return {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+
+
+@torch.no_grad()
+def encode_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress: bool) -> dict:
+    """Encoder outputs of every item, in split order: audio_emb (N, T, Da), text_emb (N, Dt)."""
+    model.eval()
+    loader = split_loader(
+        split, cfg, model.text_encoder.tokenize, shuffle=False, batch_size=cfg.eval_batch_size
+    )
+    audio, text = [], []
+    for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
+        batch = to_device(batch, cfg.device)
+        with autocast(cfg):
+            audio.append(model.encode_audio(batch["wavs"]).float().cpu())
+            text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
+            text.append(text_emb.float().cpu())
+    audio_emb = torch.cat(audio)  # (N, T, Da)
+    if audio_emb.numel() * 4 > CACHE_FLOAT16_BYTES:
+        audio_emb = audio_emb.half()
+    return {"audio_emb": audio_emb, "text_emb": torch.cat(text)}
+
+
+@torch.no_grad()
+def predict_features(model: BaselineModel, feats: dict, cfg: TrainConfig) -> np.ndarray:
+    """Scores (N,) in the 0..10 space, not clipped, from encoder outputs."""
+    model.eval()
+    out = []
+    n = feats["text_emb"].shape[0]
+    for start in range(0, n, cfg.eval_batch_size):
+        part = slice(start, start + cfg.eval_batch_size)
+        audio = feats["audio_emb"][part].to(cfg.device, non_blocking=True)
+        text = feats["text_emb"][part].to(cfg.device, non_blocking=True)
+        with autocast(cfg):
+            out.append(model.predict(audio.float(), text).float().cpu())
+    return to_score_space(torch.cat(out)).double().numpy()
+
+
+def predict_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress: bool = False):
+    return predict_features(model, encode_split(model, split, cfg, progress), cfg)
+
+
+def inference_file(run: Path, split: str) -> Path:
+    return run / f"inference_result_for_{split}.csv"
+
+
+def write_predictions(dest: Path, ids: list[str], preds: np.ndarray) -> None:
+    """The official baseline's format: header wav_file_name,pred_score; every id; not clipped."""
+    write_submission(dest, ids, preds, score_column="pred_score")
