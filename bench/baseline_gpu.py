@@ -1,0 +1,143 @@
+"""Training-step throughput of the official-size baseline on synthetic data (see baseline_gpu.sh).
+
+Imports only torch, transformers and the torch-only modules of baseline/ (model, losses, the
+BYOL-A encoder), so that it runs on a bare GPU machine with a few MB of the repository.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from baseline.encoders.byola import BYOLAEncoder  # noqa: E402
+from baseline.encoders.text import pool  # noqa: E402
+from baseline.losses import baseline_loss  # noqa: E402
+from baseline.model import BaselineModel, PredictorArgs  # noqa: E402
+
+# The bench machine has neither: the modules it imports must not need them.
+IMPORTED_HEAVY = sorted(m for m in ("soundfile", "django", "scoring") if m in sys.modules)
+
+TRAIN_CLIPS = 7500
+SAMPLE_RATE, SECONDS, CAPTION_TOKENS = 16000, 10, 24
+
+
+class RandomRoberta(nn.Module):
+    """A roberta-large configuration with random weights (speed does not depend on them)."""
+
+    def __init__(self, tiny: bool):
+        super().__init__()
+        from transformers import RobertaConfig, RobertaModel
+
+        size = dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                    intermediate_size=64) if tiny else dict(
+                    hidden_size=1024, num_hidden_layers=24, num_attention_heads=16,
+                    intermediate_size=4096)  # fmt: skip
+        self.model = RobertaModel(RobertaConfig(vocab_size=50265, **size), add_pooling_layer=False)
+        self.out_dim = self.model.config.hidden_size
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        return pool(hidden, attention_mask, "cls")  # (B, 1024)
+
+
+def synthetic_batch(batch_size: int, seconds: float, device: str) -> dict:
+    return {
+        "wavs": 0.1 * torch.randn(batch_size, int(SAMPLE_RATE * seconds), device=device),
+        "input_ids": torch.randint(3, 50265, (batch_size, CAPTION_TOKENS), device=device),
+        "attention_mask": torch.ones(batch_size, CAPTION_TOKENS, dtype=torch.long, device=device),
+        "scores": torch.rand(batch_size, device=device) * 2 - 1,
+        "num_class": torch.randint(100, 1500, (batch_size,), device=device),
+    }
+
+
+def sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def time_mode(model, mode: str, opts, device: str) -> dict:
+    """Seconds per training step: 'finetune' trains everything, 'frozen' runs the encoders
+    without gradients, 'predictor' trains on ready-made encoder outputs (the cached case)."""
+    batch = synthetic_batch(opts.batch_size, opts.seconds, device)
+    train_encoders = mode == "finetune"
+    for enc in (model.audio_encoder, model.text_encoder):
+        enc.train(train_encoders).requires_grad_(train_encoders)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.Adam(params, lr=2e-5, weight_decay=1e-5)
+    amp = torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda")
+    if mode == "predictor":
+        with torch.no_grad(), amp:
+            batch["audio_emb"] = model.encode_audio(batch["wavs"]).float()  # (B, 250, 3072)
+            batch["text_emb"] = model.encode_text(batch["input_ids"], batch["attention_mask"])
+    if device == "cuda":
+        torch.cuda.reset_peak_memory_stats()
+
+    def step():
+        with amp:
+            if mode == "frozen":
+                with torch.no_grad():
+                    audio = model.encode_audio(batch["wavs"])
+                    text = model.encode_text(batch["input_ids"], batch["attention_mask"])
+                pred = model.predict(audio, text)
+            else:
+                pred = model(batch)
+        loss = baseline_loss(pred, batch["scores"], batch["num_class"])
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    for _ in range(opts.warmup):
+        step()
+    sync(device)
+    t0 = time.perf_counter()
+    for _ in range(opts.steps):
+        step()
+    sync(device)
+    per_step = (time.perf_counter() - t0) / opts.steps
+    peak = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else float("nan")
+    return {"mode": mode, "clips_per_s": opts.batch_size / per_step, "peak_gib": peak}
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--steps", type=int, default=10, help="timed steps per mode")
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=12, help="12 is the official batch")
+    p.add_argument("--seconds", type=float, default=SECONDS)
+    p.add_argument("--modes", default="predictor,frozen,finetune")
+    p.add_argument(
+        "--tiny", action="store_true", help="smoke test: small text encoder, 2 clips of 0.5 s"
+    )
+    opts = p.parse_args(argv)
+    device = opts.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        p.error("--device cuda: torch sees no CUDA device")
+    if opts.tiny:
+        opts.seconds, opts.batch_size, opts.warmup = 0.5, 2, 0
+    torch.manual_seed(0)
+    text = RandomRoberta(opts.tiny)
+    audio = BYOLAEncoder(d=3072)
+    model = BaselineModel(PredictorArgs(audio_dim=3072, text_dim=text.out_dim), audio, text)
+    model.to(device)
+    name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
+    print(f"device {name} | torch {torch.__version__} | batch {opts.batch_size} of "
+          f"{opts.seconds:g} s | text encoder {'tiny' if opts.tiny else 'roberta-large'} "
+          f"| bf16 autocast {'on' if device == 'cuda' else 'off'}")  # fmt: skip
+    for mode in opts.modes.split(","):
+        r = time_mode(model, mode, opts, device)
+        epoch_min = TRAIN_CLIPS / r["clips_per_s"] / 60
+        print(f"{mode:>10}: {r['clips_per_s']:8.1f} clips/s | epoch of {TRAIN_CLIPS} clips "
+              f"{epoch_min:7.1f} min | peak GPU memory {r['peak_gib']:.2f} GiB")  # fmt: skip
+    print("baseline modules imported soundfile/django/scoring:", ", ".join(IMPORTED_HEAVY) or "no")
+
+
+if __name__ == "__main__":
+    main()
