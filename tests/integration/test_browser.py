@@ -1,0 +1,86 @@
+"""The participant's day in a real headless browser (Playwright driving Debian's
+Chromium) against the live site, PostgreSQL, Redis and a real Celery worker: sign up,
+create a team, upload a file, watch it get scored without reloading, find the team on the
+leaderboard."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from competition.models import Phase, Submission
+from tests.factories import csv_bytes, write_dataset
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]  # fmt: skip
+PASSWORD = "a-browser-test-passphrase-9"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not CHROMIUM.exists():
+        message = f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls
+    # are ordinary synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phase(tmp_path):
+    dataset = write_dataset(tmp_path, n_validation=30, n_test=30)
+    call_command("import_dataset", str(dataset), competition="xacle", stdout=io.StringIO())
+    return Phase.objects.get(competition__slug="xacle", kind="validation")
+
+
+def test_a_participant_signs_up_submits_and_finds_the_team_ranked(
+    phase, tmp_path, live_server, celery_worker_process, browser
+):
+    predictions = tmp_path / "carol_predictions.csv"
+    predictions.write_bytes(csv_bytes(phase))
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.set_default_timeout(20_000)
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Sign up", exact=True).click()
+    page.fill("#id_username", "carol")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_selector("text=Welcome, carol")
+
+    page.get_by_role("link", name="Team", exact=True).click()
+    page.fill("#id_new-name", "Carolers")
+    page.get_by_role("button", name="Create team").click()
+    page.wait_for_selector("text=You created team Carolers")
+
+    page.get_by_role("link", name="Submit", exact=True).click()
+    page.select_option("#id_phase", "validation")
+    page.fill("#id_system_name", "Carolers_01")
+    page.set_input_files("#id_file", str(predictions))
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_selector("text=is queued for scoring")
+    submission = Submission.objects.get(team__name="Carolers")
+    assert page.url.endswith("/c/xacle/submissions/")
+
+    # The page polls; nobody reloads it.
+    card = f"#submission-{submission.pk}"
+    page.wait_for_selector(f"{card} .status.scored", timeout=60_000)
+    srcc = submission.scores.get().srcc
+    assert f"{srcc:.4f}" in page.inner_text(card)
+
+    page.get_by_role("link", name="Leaderboards", exact=True).click()
+    own = page.locator("tr.own")
+    assert own.count() == 1
+    assert "Carolers" in own.inner_text() and f"{srcc:.4f}" in own.inner_text()
