@@ -23,13 +23,16 @@ def team(request, slug):
         messages.success(request, f"You {verb} team {joined.name}.")
         return redirect("team", slug=slug)
     current = team_of(user, competition)
+    may_change = current is None or may_leave(current)
     context = {
         "competition": competition,
         "team": current,
         "members": current.memberships.select_related("user").order_by("joined_at")
         if current
         else [],
-        "may_change": current is None or may_leave(current),
+        "may_change": may_change,
+        # With the forms hidden, a refusal that concerns the team itself is shown apart.
+        "refused": chosen.non_field_errors() if chosen is not None and not may_change else [],
         "create_form": create,
         "join_form": join,
     }
