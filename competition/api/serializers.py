@@ -8,13 +8,18 @@ from competition.models import Competition, Phase, Split, Submission
 from competition.templatetags.competition_tags import phase_state
 
 
-class ScoreSerializer(serializers.Serializer):
-    split = serializers.CharField(source="split.name")
+class MetricsSerializer(serializers.Serializer):
+    """The four metrics at full precision, and the number of pairs they cover."""
+
     srcc = serializers.FloatField()
     lcc = serializers.FloatField()
     ktau = serializers.FloatField()
     mse = serializers.FloatField()
     n = serializers.IntegerField()
+
+
+class ScoreSerializer(MetricsSerializer):
+    split = serializers.CharField(source="split.name")
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -56,15 +61,10 @@ class ErrorsSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField())
 
 
-class RowSerializer(serializers.Serializer):
+class RowSerializer(MetricsSerializer):
     rank = serializers.IntegerField(allow_null=True, help_text="None for a baseline row.")
     team = serializers.CharField()
     system = serializers.CharField()
-    srcc = serializers.FloatField()
-    lcc = serializers.FloatField()
-    ktau = serializers.FloatField()
-    mse = serializers.FloatField()
-    n = serializers.IntegerField()
     submissions = serializers.IntegerField()
     last_submitted_at = serializers.DateTimeField()
     baseline = serializers.BooleanField()
