@@ -125,3 +125,9 @@ def test_pages_needing_an_account_send_visitors_to_log_in(anonymous, competition
         response = anonymous.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_log_in_link_returns_to_the_page_but_never_to_itself(anonymous, competition):
+    assert 'href="/accounts/login/?next=/c/xacle/"' in anonymous.get("/c/xacle/").content.decode()
+    page = anonymous.get("/accounts/login/").content.decode()
+    assert "?next=/accounts/login/" not in page
