@@ -1,71 +1,32 @@
-"""Leaderboards built in the database in one query, in the order `scoring.ranking`
-defines: SRCC, LCC, KTAU (higher first), MSE (lower first), then the earlier submission.
+"""Leaderboards read from the standings (competition.standings), in the order and with the
+ranks `scoring.ranking` defines: SRCC, LCC, KTAU (higher first), MSE (lower first), then the
+earlier submission.
 
 A system is a team's system name; its row is its best scored submission. By team, a row is
 the team's best system. Baseline rows are shown in place but take no rank."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-
-from competition.models import Phase, Split, Submission
+from competition.models import Phase, Split, Standing
+from scoring.ranking import assign_ranks
 
 SYSTEM, TEAM = "system", "team"
 
-_SQL = """
-WITH best AS (
-    SELECT s.id AS submission_id, s.team_id, s.system_name, s.submitted_at, s.is_baseline,
-           sc.srcc, sc.lcc, sc.ktau, sc.mse, sc.n,
-           ROW_NUMBER() OVER (
-               PARTITION BY {partition}
-               ORDER BY sc.srcc DESC, sc.lcc DESC, sc.ktau DESC, sc.mse ASC,
-                        s.submitted_at ASC, s.id ASC
-           ) AS pos
-    FROM competition_score sc
-    JOIN competition_submission s ON s.id = sc.submission_id
-    WHERE sc.split_id = %s AND s.status = %s
-), counts AS (
-    SELECT {group}, COUNT(*) AS submissions, MAX(submitted_at) AS last_submitted_at
-    FROM competition_submission s
-    WHERE s.phase_id = %s
-    GROUP BY {group}
-), ranked AS (
-    SELECT b.*,
-           CASE WHEN b.is_baseline THEN NULL ELSE RANK() OVER (
-               PARTITION BY b.is_baseline
-               ORDER BY b.srcc DESC, b.lcc DESC, b.ktau DESC, b.mse ASC
-           ) END AS rank
-    FROM best b
-    WHERE b.pos = 1
-)
-SELECT r.rank, t.name, r.team_id, r.system_name, r.submission_id,
-       r.srcc, r.lcc, r.ktau, r.mse, r.n, c.submissions, c.last_submitted_at,
-       r.is_baseline, r.submitted_at, COUNT(*) OVER () AS total
-FROM ranked r
-JOIN competition_team t ON t.id = r.team_id
-JOIN counts c ON {join}
-ORDER BY r.srcc DESC, r.lcc DESC, r.ktau DESC, r.mse ASC, r.submitted_at ASC, r.submission_id ASC
-{limit}
-"""
-
-_SHAPES = {
-    SYSTEM: {
-        "partition": "s.team_id, s.system_name",
-        "group": "s.team_id, s.system_name",
-        "join": "c.team_id = r.team_id AND c.system_name = r.system_name",
-    },
-    TEAM: {
-        "partition": "s.team_id, s.is_baseline",
-        "group": "s.team_id",
-        "join": "c.team_id = r.team_id",
-    },
-}
+# The database's order is scoring.ranking's sort_key, with the submission id last so that
+# pages never overlap; the standing_order indexes serve it.
+ORDER = ["-srcc", "-lcc", "-ktau", "mse", "submitted_at", "submission_id"]
 
 
-@dataclass(frozen=True)
+def _columns(by: str) -> list[str]:
+    """Row's fields after the rank, as standing columns."""
+    counts = ["team_submissions", "team_last_submitted_at"] if by == TEAM else [
+        "submissions", "last_submitted_at"]  # fmt: skip
+    return ["team__name", "team_id", "system_name", "submission_id", "srcc", "lcc", "ktau",
+            "mse", "n", *counts, "is_baseline", "submitted_at"]  # fmt: skip
+
+
+@dataclass(slots=True)
 class Row:
     rank: int | None
     team: str
@@ -102,52 +63,25 @@ def build(
     limit: int | None = None,
     organizer: bool = False,
 ) -> Board:
-    """The leaderboard of one split; empty and `hidden` where a participant may not see it
-    (an organizer always sees it)."""
-    if by not in _SHAPES:
+    """The leaderboard of one split, a page at a time; empty and `hidden` where a participant
+    may not see it (an organizer always sees it). Two queries, whatever the page."""
+    if by not in (SYSTEM, TEAM):
         raise ValueError(f"by must be {SYSTEM!r} or {TEAM!r}, not {by!r}")
     split = split or phase.default_split()
     hidden = not phase.is_split_visible(split)
     if hidden and not organizer:
         return Board(phase, split, by, True, [], 0)
-    page = ""
-    params = [split.pk, Submission.SCORED, phase.pk]
-    if limit is not None:
-        page = "LIMIT %s OFFSET %s"
-        params += [int(limit), int(offset)]
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(limit=page, **_SHAPES[by]), params)
-        records = cursor.fetchall()
-    rows = [_row(record) for record in records]
-    total = records[0][-1] if records else 0
+    standings = Standing.objects.filter(split=split)
+    if by == TEAM:
+        standings = standings.filter(team_best=True)
+    end = None if limit is None else offset + limit
+    # Ranks depend on every row above, so the rows before the page are read too (values
+    # only); the first page, the one everybody looks at, reads just its own rows.
+    query = standings.order_by(*ORDER).values_list(*_columns(by))[:end]
+    head = [Row(None, *values) for values in query]
+    total = len(head) if end is None else standings.count()
+    rows = []
+    for ranked in assign_ranks(head)[offset:end]:
+        ranked.row.rank = ranked.rank
+        rows.append(ranked.row)
     return Board(phase, split, by, hidden, rows, total)
-
-
-def _row(record) -> Row:
-    (rank, team, team_id, system, submission_id, srcc, lcc, ktau, mse, n, submissions, last, base,
-     submitted_at, _total) = record  # fmt: skip
-    return Row(
-        rank=rank,
-        team=team,
-        team_id=team_id,
-        system=system,
-        submission_id=submission_id,
-        srcc=srcc,
-        lcc=lcc,
-        ktau=ktau,
-        mse=mse,
-        n=n,
-        submissions=submissions,
-        last_submitted_at=_as_datetime(last),
-        baseline=bool(base),
-        submitted_at=_as_datetime(submitted_at),
-    )
-
-
-def _as_datetime(value) -> datetime:
-    # SQLite hands raw-SQL datetimes back as text.
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value

@@ -269,3 +269,59 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.submission} on {self.split.name}: SRCC {self.srcc:.4f}"
+
+
+class Standing(models.Model):
+    """A system's place on one split's leaderboard: its best scored submission, kept up to
+    date by the scorer so that a leaderboard page is an indexed read, whatever the number of
+    submissions. `team_best` marks the row the by-team view shows."""
+
+    split = models.ForeignKey(Split, on_delete=models.CASCADE, related_name="standings")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    system_name = models.CharField(max_length=100)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    srcc = models.FloatField()
+    lcc = models.FloatField()
+    ktau = models.FloatField()
+    mse = models.FloatField()
+    n = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField()
+    is_baseline = models.BooleanField(default=False)
+    submissions = models.PositiveIntegerField(help_text="Scored submissions of this system.")
+    last_submitted_at = models.DateTimeField()
+    team_best = models.BooleanField(default=False)
+    team_submissions = models.PositiveIntegerField(default=0)
+    team_last_submitted_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["split", "team", "system_name"], name="one_standing_per_system"
+            )
+        ]
+        indexes = [
+            models.Index(
+                "split",
+                models.F("srcc").desc(),
+                models.F("lcc").desc(),
+                models.F("ktau").desc(),
+                "mse",
+                "submitted_at",
+                "submission",
+                name="standing_order",
+            ),
+            models.Index(
+                "split",
+                "team_best",
+                models.F("srcc").desc(),
+                models.F("lcc").desc(),
+                models.F("ktau").desc(),
+                "mse",
+                "submitted_at",
+                "submission",
+                name="standing_team_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} / {self.system_name} on {self.split}"

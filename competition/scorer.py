@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from competition import truth
+from competition import standings, truth
 from competition.models import Phase, Score, Submission
 
 log = logging.getLogger(__name__)
@@ -35,36 +35,37 @@ def score_submission(submission_id: int) -> str | None:
 
 
 def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
-    """Score the given submissions that are queued or scoring; {id: new status}."""
+    """Score the given submissions that are queued or scoring; {id: new status}.
+
+    One transaction: the rows are locked while scored, so two workers handed the same
+    submission never both write it (the second skips it), and a worker that dies mid-way
+    leaves the submission queued for the next delivery."""
     ids = list(submission_ids)
-    # Claim: a submission another worker already finished is left alone.
-    Submission.objects.filter(
-        pk__in=ids, status__in=[Submission.QUEUED, Submission.SCORING]
-    ).update(status=Submission.SCORING)
-    claimed = Submission.objects.filter(pk__in=ids, status=Submission.SCORING).only(
-        "id", "phase_id", "predictions"
-    )
-    phases: dict[int, Phase] = {}
-    scores, outcome = [], {}
-    done: dict[tuple[int, str], list[int]] = {}
-    for submission in claimed:
-        phase = phases.get(submission.phase_id)
-        if phase is None:
-            phase = phases[submission.phase_id] = Phase.objects.get(pk=submission.phase_id)
-        try:
-            rows, note = _score_rows(submission, truth.phase_truth(phase))
-        except _Unscorable as exc:
-            _fail(submission.pk, str(exc))
-            outcome[submission.pk] = Submission.FAILED
-            continue
-        except Exception:
-            log.exception("scoring submission %s failed", submission.pk)
-            _fail(submission.pk, SERVER_ERROR)
-            outcome[submission.pk] = Submission.FAILED
-            continue
-        scores.extend(rows)
-        done.setdefault((phase.truth_version, note), []).append(submission.pk)
+    outcome: dict[int, str] = {}
     with transaction.atomic():
+        claimed = (
+            Submission.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids, status__in=[Submission.QUEUED, Submission.SCORING])
+            .only("id", "phase_id", "team_id", "system_name", "predictions")
+        )
+        phases: dict[int, Phase] = {}
+        scores, done, failed, touched = [], {}, {}, set()
+        for submission in claimed:
+            touched.add((submission.team_id, submission.phase_id, submission.system_name))
+            phase = phases.get(submission.phase_id)
+            if phase is None:
+                phase = phases[submission.phase_id] = Phase.objects.get(pk=submission.phase_id)
+            try:
+                rows, note = _score_rows(submission, truth.phase_truth(phase))
+            except _Unscorable as exc:
+                failed.setdefault(str(exc), []).append(submission.pk)
+                continue
+            except Exception:
+                log.exception("scoring submission %s failed", submission.pk)
+                failed.setdefault(SERVER_ERROR, []).append(submission.pk)
+                continue
+            scores.extend(rows)
+            done.setdefault((phase.truth_version, note), []).append(submission.pk)
         if scores:
             Score.objects.bulk_create(
                 scores,
@@ -74,11 +75,16 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             )
         now = timezone.now()
         for (version, note), finished in done.items():
-            # Only rows still being scored: one requeued meanwhile (new ratings) stays queued.
-            Submission.objects.filter(pk__in=finished, status=Submission.SCORING).update(
+            Submission.objects.filter(pk__in=finished).update(
                 status=Submission.SCORED, scored_at=now, scored_truth_version=version, reason=note
             )
             outcome.update(dict.fromkeys(finished, Submission.SCORED))
+        for reason, lost in failed.items():
+            Submission.objects.filter(pk__in=lost).update(
+                status=Submission.FAILED, reason=reason, scored_at=now
+            )
+            outcome.update(dict.fromkeys(lost, Submission.FAILED))
+        standings.refresh(touched)
     return outcome
 
 
@@ -112,12 +118,6 @@ def _score_rows(submission: Submission, phase_truth: truth.PhaseTruth):
             )
         )
     return rows, (CONSTANT_NOTE if constant else "")
-
-
-def _fail(submission_id: int, reason: str):
-    Submission.objects.filter(pk=submission_id, status=Submission.SCORING).update(
-        status=Submission.FAILED, reason=reason, scored_at=timezone.now()
-    )
 
 
 def requeue(queryset) -> list[int]:

@@ -139,13 +139,14 @@ if CELERY_BROKER_URL.split("://", 1)[0] not in _TRANSPORTS:
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_queue_dir / "control"),
     }
 elif CELERY_BROKER_URL.startswith("redis"):
     # A task a dead worker had taken goes back to the queue once it has been unacknowledged

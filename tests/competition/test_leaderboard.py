@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from competition import leaderboard
+from competition import leaderboard, standings
 from competition.models import Phase, Score, Submission, Team
 from scoring import ranking
 from tests.factories import make_competition
@@ -51,6 +51,7 @@ def board_data(competition):
     scored(phase, teams["D"], "d1", (0.10, 0.1, 0.1, 9.0), minutes=6)  # a worse revision
     scored(phase, teams["D"], "d2", (0.00, 0.0, 0.0, 9.0), status=Submission.FAILED, minutes=7)
     scored(phase, org, "Baseline", (0.38, 0.34, 0.23, 4.8), baseline=True)
+    standings.rebuild(phase)
     return phase
 
 
@@ -89,7 +90,7 @@ def test_teams_are_ranked_by_their_best_system(board_data):
         (None, "Organizers", "Baseline"),
     ]
     assert board.rows[0].submissions == 2
-    assert board.rows[1].submissions == 3  # failed submissions count as entries
+    assert board.rows[1].submissions == 2  # scored submissions only: d2 failed
 
 
 def test_the_database_order_is_the_order_scoring_ranking_defines(board_data):
@@ -106,18 +107,29 @@ def test_a_page_keeps_the_global_ranks(board_data):
     assert board.total == 6
 
 
-def test_it_takes_one_query_however_many_rows(board_data, django_assert_num_queries):
+def test_it_takes_two_queries_however_many_rows(board_data, django_assert_num_queries):
     split = board_data.splits.get()
     with django_assert_num_queries(1):
         leaderboard.build(board_data, split, by="team")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         leaderboard.build(board_data, split, by="system", limit=100)
+
+
+def test_deleting_a_systems_best_submission_lets_the_next_best_stand(
+    board_data, django_capture_on_commit_callbacks
+):
+    best = Submission.objects.get(system_name="d1", scores__mse=2.0, scores__split__isnull=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        best.delete()
+    d1 = next(row for row in leaderboard.build(board_data).rows if row.system == "d1")
+    assert (d1.srcc, d1.submissions) == (0.10, 1)
 
 
 def test_a_hidden_split_shows_participants_nothing_and_organizers_everything(competition):
     phase = competition.phases.get(kind="test")
     team = Team.objects.create(competition=competition, name="A")
     scored(phase, team, "a1", (0.5, 0.5, 0.5, 1.0))
+    standings.rebuild(phase)
     public, private = phase.splits.get(name="public"), phase.splits.get(name="private")
     assert leaderboard.build(phase, public).rows
     hidden = leaderboard.build(phase, private)
