@@ -45,17 +45,18 @@ def encode_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress:
     loader = split_loader(
         split, cfg, model.text_encoder.tokenize, shuffle=False, batch_size=cfg.eval_batch_size
     )
-    audio, text = [], []
+    audio, text, dtype = [], [], None
     for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
         batch = to_device(batch, cfg.device)
         with autocast(cfg):
-            audio.append(model.encode_audio(batch["wavs"]).float().cpu())
+            audio_emb = model.encode_audio(batch["wavs"])  # (B, T, Da)
+            if dtype is None:
+                total_bytes = len(split) * audio_emb[0].numel() * 4
+                dtype = torch.float16 if total_bytes > CACHE_FLOAT16_BYTES else torch.float32
+            audio.append(audio_emb.to("cpu", dtype))
             text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
             text.append(text_emb.float().cpu())
-    audio_emb = torch.cat(audio)  # (N, T, Da)
-    if audio_emb.numel() * 4 > CACHE_FLOAT16_BYTES:
-        audio_emb = audio_emb.half()
-    return {"audio_emb": audio_emb, "text_emb": torch.cat(text)}
+    return {"audio_emb": torch.cat(audio), "text_emb": torch.cat(text)}  # (N, T, Da), (N, Dt)
 
 
 @torch.no_grad()

@@ -173,8 +173,6 @@ def train(cfg: TrainConfig) -> Path:
         scheduler.load_state_dict(resume_ckpt["scheduler"])
         start_epoch = resume_ckpt["epoch"] + 1
         best_srcc, bad_epochs = resume_ckpt["best_srcc"], resume_ckpt["bad_epochs"]
-        set_rng_state(resume_ckpt["rng"])
-        log.info("resumed after epoch %d (best SRCC %.4f)", start_epoch, best_srcc)
 
     train_scores = torch.from_numpy((train_split.scores - 5.0) / 5.0).float()
     train_classes = torch.from_numpy(class_counts(train_split.scores))
@@ -189,6 +187,10 @@ def train(cfg: TrainConfig) -> Path:
             train_split, cfg, model.text_encoder.tokenize, shuffle=True, batch_size=cfg.batch_size
         )
 
+    if resume_ckpt is not None:
+        # Restored only now, so that the epochs draw the same numbers as an unbroken run.
+        set_rng_state(resume_ckpt["rng"])
+        log.info("resuming at epoch %d (best SRCC %.4f)", start_epoch, best_srcc)
     epochs = tqdm(range(start_epoch, cfg.epochs), desc="epochs", disable=not progress)
     for epoch in epochs:
         t0 = time.time()
