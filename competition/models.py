@@ -76,6 +76,13 @@ class Phase(models.Model):
         now = now or timezone.now()
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
 
+    def state(self, now=None) -> str:
+        """upcoming, open or closed."""
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if self.is_open(now) else "closed"
+
     def items(self):
         """The phase's items in their canonical order: predictions are stored in it."""
         return Item.objects.filter(

@@ -23,12 +23,12 @@ def read_upload(source, max_bytes: int) -> bytes:
     """The raw bytes of an upload, refusing a file over the limit before reading it whole."""
     size = getattr(source, "size", None)
     if size is not None and size > max_bytes:
-        raise _error(_too_large(max_bytes))
+        raise _error(too_large_message(max_bytes))
     if hasattr(source, "seek"):
         source.seek(0)
     data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _error(_too_large(max_bytes))
+        raise _error(too_large_message(max_bytes))
     return data
 
 
@@ -36,8 +36,16 @@ def _error(message: str) -> "scoring.SubmissionError":
     return scoring.SubmissionError([scoring.Problem(None, message)])
 
 
-def _too_large(max_bytes: int) -> str:
-    return f"The file is larger than the limit of {max_bytes // (1024 * 1024) or 1} MB."
+def too_large_message(max_bytes: int) -> str:
+    if max_bytes >= 1024 * 1024:
+        return f"The file is larger than the limit of {max_bytes / (1024 * 1024):g} MB."
+    return f"The file is larger than the limit of {max_bytes:,} bytes."
+
+
+def closed_message(phase: Phase) -> str:
+    if phase.closes_at is not None and phase.closes_at <= timezone.now():
+        return f"The {phase.kind} phase closed on {phase.closes_at:%Y-%m-%d %H:%M} UTC."
+    return f"The {phase.kind} phase opens on {phase.opens_at:%Y-%m-%d %H:%M} UTC."
 
 
 def check_system_name(name: str) -> str:
@@ -60,9 +68,13 @@ def submit(
     filename: str = "submission.csv",
     user=None,
     is_baseline: bool = False,
+    check_open: bool = True,
 ) -> Submission:
     """Check, store and queue a submission; raise scoring.SubmissionError (nothing stored)
-    when the file or the system name is at fault."""
+    when the phase is closed or the file or the system name is at fault. Organizers' own
+    reference systems may pass check_open=False."""
+    if check_open and not phase.is_open():
+        raise _error(closed_message(phase))
     system_name = check_system_name(system_name)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
     predictions = scoring.read_submission(

@@ -12,7 +12,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.utils import timezone
 
 import scoring
 from competition import submitting
@@ -49,7 +48,7 @@ def mark_too_large(request):
 
 def too_large_message() -> str:
     # The same words submitting.read_upload uses, whichever of the two checks fires first.
-    return submitting._too_large(settings.SUBMISSION_MAX_BYTES)
+    return submitting.too_large_message(settings.SUBMISSION_MAX_BYTES)
 
 
 def refusal(*messages: str) -> "scoring.SubmissionError":
@@ -61,8 +60,6 @@ def accept_upload(request, phase: Phase, system_name: str, uploaded) -> Submissi
     raise scoring.SubmissionError, with nothing stored, when it cannot be taken."""
     if getattr(request, "upload_too_large", False):
         raise refusal(too_large_message())
-    if not phase.is_open():
-        raise refusal(closed_message(phase))
     if uploaded is None:
         raise refusal("Choose a CSV file to upload.")
     name = PurePath(uploaded.name or "").name
@@ -71,9 +68,3 @@ def accept_upload(request, phase: Phase, system_name: str, uploaded) -> Submissi
     submitting.check_system_name(system_name)
     team = submitting.team_for(request.user, phase.competition)
     return submitting.submit(phase, team, system_name, uploaded, filename=name, user=request.user)
-
-
-def closed_message(phase: Phase) -> str:
-    if phase.closes_at is not None and phase.opens_at <= phase.closes_at <= timezone.now():
-        return f"The {phase.kind} phase closed on {phase.closes_at:%Y-%m-%d %H:%M} UTC."
-    return f"The {phase.kind} phase opens on {phase.opens_at:%Y-%m-%d %H:%M} UTC."

@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from competition.access import visible_scores
 from competition.models import Competition, Phase, Split, Submission
-from competition.templatetags.competition_tags import phase_state
 
 
 class MetricsSerializer(serializers.Serializer):
@@ -109,7 +108,7 @@ class PhaseSerializer(serializers.ModelSerializer):
         ]
 
     def get_state(self, phase) -> str:
-        return phase_state(phase)
+        return phase.state()
 
 
 class CompetitionSerializer(serializers.ModelSerializer):

@@ -1,7 +1,6 @@
 """Formatting shared by the templates: metrics with 4 decimals, phase states."""
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html_join
 
 register = template.Library()
@@ -18,10 +17,7 @@ def metric(value):
 @register.filter
 def phase_state(phase, now=None) -> str:
     """upcoming, open or closed."""
-    now = now or timezone.now()
-    if now < phase.opens_at:
-        return "upcoming"
-    return "open" if phase.is_open(now) else "closed"
+    return phase.state(now)
 
 
 @register.simple_tag(takes_context=True)

@@ -111,3 +111,13 @@ def test_reveal_makes_the_hidden_phase_public(competition):
     out, _ = run("reveal", competition="xacle", phase="test")
     assert Phase.objects.get(kind="test").leaderboard == Phase.REVEALED
     assert "revealed" in out
+
+
+def test_submit_refuses_a_closed_phase(competition, tmp_path):
+    phase = competition.phases.get(kind="validation")
+    phase.closes_at = phase.opens_at
+    phase.save()
+    with pytest.raises(CommandError) as raised:
+        submit_file(tmp_path, phase)
+    assert raised.value.returncode == 2
+    assert not Submission.objects.exists()
