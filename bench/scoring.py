@@ -32,14 +32,17 @@ REPEATS = 300
 def median_seconds(
     first: Callable[[], object], second: Callable[[], object], repeats: int = REPEATS
 ) -> tuple[float, float]:
-    """Median time of each function, called in turn so both see the same machine load."""
+    """Median time per call of each function, measured in alternating blocks of calls so both
+    see the same machine load, each block warm as a worker scoring a queue is."""
     first(), second()  # warm up
     times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
+    block = 10
+    for _ in range(repeats // block):
         for fn, spent in ((first, times[0]), (second, times[1])):
             start = time.perf_counter()
-            fn()
-            spent.append(time.perf_counter() - start)
+            for _ in range(block):
+                fn()
+            spent.append((time.perf_counter() - start) / block)
     return statistics.median(times[0]), statistics.median(times[1])
 
 

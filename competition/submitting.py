@@ -77,13 +77,7 @@ def submit(
         raise _error(closed_message(phase))
     system_name = check_system_name(system_name)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
-    predictions = scoring.read_submission(
-        data,
-        truth.phase_ids(phase),
-        max_bytes=settings.SUBMISSION_MAX_BYTES,
-        phase_label=phase.kind,
-        other_splits=truth.other_partition_ids(phase),
-    )
+    predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
     now = timezone.now()
     with transaction.atomic():
         submission = Submission(

@@ -13,6 +13,7 @@ from competition.models import Item, Phase, Split
 
 _truth_cache: dict[int, "PhaseTruth"] = {}
 _ids_cache: dict[int, tuple[int, list[str]]] = {}
+_readers: dict[int, tuple[int, scoring.SubmissionReader]] = {}
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,17 @@ def other_partition_ids(phase: Phase) -> dict[str, list[str]]:
     return cached[1]
 
 
+def submission_reader(phase: Phase) -> scoring.SubmissionReader:
+    """The phase's ids indexed once, for reading uploads; no ground truth in it."""
+    cached = _readers.get(phase.pk)
+    if cached is None or cached[0] != phase.truth_version:
+        reader = scoring.SubmissionReader(phase_ids(phase), phase.kind, other_partition_ids(phase))
+        cached = _readers[phase.pk] = (phase.truth_version, reader)
+    return cached[1]
+
+
 def forget():
     """Drop every cached truth (tests, and after an import in the same process)."""
     _truth_cache.clear()
     _ids_cache.clear()
+    _readers.clear()

@@ -5,6 +5,7 @@ from scoring.submission import (
     DEFAULT_MAX_BYTES,
     Problem,
     SubmissionError,
+    SubmissionReader,
     read_submission,
     write_submission,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "Problem",
     "Result",
     "SubmissionError",
+    "SubmissionReader",
     "Truth",
     "TruthError",
     "evaluate",

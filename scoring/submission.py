@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "Problem",
     "SubmissionError",
+    "SubmissionReader",
     "read_submission",
     "write_submission",
 ]
@@ -216,14 +217,19 @@ def _find_columns(header: list[str], line: int) -> tuple[int, int]:
     return id_col, score_cols[0]
 
 
-class _Reader:
-    """Checks of one submission against one phase, collecting problems in line order."""
+# Everything but commas and line ends, deleted to see a plain file's row structure at C speed.
+_NOT_SEPARATORS = bytes(b for b in range(256) if b not in (0x0A, 0x2C))
+
+
+class SubmissionReader:
+    """Reads submissions for one phase: its ids indexed once, as `prepare` does for the truth,
+    because one phase receives thousands of files. `read_submission` makes one per call."""
 
     def __init__(
         self,
         expected_ids: Sequence[str],
-        phase_label: str | None,
-        other_splits: Mapping[str, Collection[str]] | None,
+        phase_label: str | None = None,
+        other_splits: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         self.expected_ids = expected_ids
         self.position = dict(zip(expected_ids, range(len(expected_ids)), strict=True))
@@ -249,7 +255,44 @@ class _Reader:
         id_col, score_col = _find_columns(first, line)
         return True, id_col, score_col, len(first)
 
-    def read(self, rows: list[list[str]], lines: list[int]) -> np.ndarray:
+    def read(
+        self, source: str | os.PathLike | bytes | IO[bytes], max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> np.ndarray:
+        """Predictions aligned to the expected ids, or SubmissionError (see read_submission)."""
+        data = _read_bytes(source, max_bytes)
+        text = _decode(data)
+        if not text.strip():
+            raise SubmissionError.single("The file is empty.")
+        if '"' not in text and "\r" not in text.replace("\r\n", "\n"):
+            predictions = self._plain(text.replace("\r\n", "\n"))
+            if predictions is not None:
+                return predictions
+        rows, lines = _parse_rows(text)
+        return self._rows(rows, lines)
+
+    def _plain(self, text: str) -> np.ndarray | None:
+        """The predictions of an unquoted file with one row per line and nothing wrong, read
+        without building a list per row; None when anything is unusual."""
+        header, _, body = text.partition("\n")
+        try:
+            has_header, id_col, score_col, width = self._layout(header.split(","), 1)
+        except SubmissionError:
+            return None
+        if not has_header:
+            body = text
+        body = body.rstrip("\n")
+        n = len(self.expected_ids)
+        # Exactly width - 1 commas on each of n lines: then the flat split lines up.
+        row = b"," * (width - 1)
+        if body.encode().translate(None, _NOT_SEPARATORS) != (row + b"\n") * (n - 1) + row:
+            return None
+        cells = body.replace("\n", ",").split(",")
+        try:
+            return self._fast(cells[id_col::width], cells[score_col::width])
+        except (KeyError, ValueError):
+            return None
+
+    def _rows(self, rows: list[list[str]], lines: list[int]) -> np.ndarray:
         # Blank lines before the first record and after the last are harmless.
         start, end = 0, len(rows)
         while end and _is_blank(rows[end - 1]):
@@ -265,14 +308,17 @@ class _Reader:
         if not rows:
             raise SubmissionError.single("The file has a header but no predictions below it.")
         try:
-            return self._fast(rows, width, id_col, score_col)
+            if len(rows) != len(self.expected_ids) or set(map(len, rows)) != {width}:
+                raise ValueError
+            columns = list(zip(*rows, strict=True))
+            return self._fast(columns[id_col], columns[score_col])
         except (KeyError, ValueError):
             problems, predictions = self._careful(rows, lines, width, id_col, score_col)
             if problems:
                 raise SubmissionError(problems)
             return predictions
 
-    def _fast(self, rows: list[list[str]], width: int, id_col: int, score_col: int) -> np.ndarray:
+    def _fast(self, ids: Sequence[str], scores: Sequence[str]) -> np.ndarray:
         """The predictions of a file with nothing wrong, in C-level passes; else an exception.
 
         Raises KeyError or ValueError at the first sign of trouble (an odd row, an id that is
@@ -280,17 +326,16 @@ class _Reader:
         reads the file again row by row.
         """
         n = len(self.expected_ids)
-        if len(rows) != n or set(map(len, rows)) != {width}:
+        if len(ids) != n:
             raise ValueError
-        columns = list(zip(*rows, strict=True))
-        index = np.fromiter(map(self.position.__getitem__, columns[id_col]), np.intp, count=n)
+        index = np.fromiter(map(self.position.__getitem__, ids), np.intp, count=n)
         if np.bincount(index, minlength=n).max() != 1:
             raise ValueError  # an id repeated, so another one missing
-        scores = np.fromiter(map(float, columns[score_col]), np.float64, count=n)
-        if not np.isfinite(scores).all():
+        values = np.fromiter(map(float, scores), np.float64, count=n)
+        if not np.isfinite(values).all():
             raise ValueError
         predictions = np.empty(n)
-        predictions[index] = scores
+        predictions[index] = values
         return predictions
 
     def _careful(
@@ -431,12 +476,7 @@ def read_submission(
     `SubmissionError` for anything that cannot be scored, and only that, whatever the bytes;
     OSError if a path cannot be read.
     """
-    data = _read_bytes(source, max_bytes)
-    text = _decode(data)
-    if not text.strip():
-        raise SubmissionError.single("The file is empty.")
-    rows, lines = _parse_rows(text)
-    return _Reader(expected_ids, phase_label, other_splits).read(rows, lines)
+    return SubmissionReader(expected_ids, phase_label, other_splits).read(source, max_bytes)
 
 
 def write_submission(

@@ -409,3 +409,23 @@ def test_quote_free_files_split_exactly_as_the_csv_module_reads_them(text):
     expected = [row or [""] for row in csv.reader(io.StringIO(text, newline=""))]
     assert rows == expected
     assert lines == list(range(1, len(rows) + 1))
+
+
+# --- one reader per phase -------------------------------------------------------------------
+
+
+def test_a_prepared_reader_reads_many_files_like_read_submission(submission_text, test_ids):
+    from scoring import SubmissionReader
+
+    reader = SubmissionReader(test_ids, "test")
+    data = submission_text("wav_file_name,pred_score").encode()
+    assert list(reader.read(data)) == list(read_submission(data, test_ids))
+    assert list(reader.read(data.replace(b"\n", b"\r\n"))) == list(EXPECTED)
+
+
+def test_rows_split_across_lines_are_refused_even_when_the_cells_line_up(test_ids):
+    # Cell by cell this is a valid file; line by line it is not.
+    lines = [f"{test_ids[0]},0.0,{test_ids[1]},0.5", test_ids[2], "1.0"]
+    lines += [f"{wav},{i * 0.5}" for i, wav in enumerate(test_ids[3:], start=3)]
+    problems = problems_of("wav_file_name,pred_score\n" + "\n".join(lines) + "\n", test_ids)
+    assert any(problem.startswith("Line 2:") for problem in problems)
