@@ -68,3 +68,12 @@ def env_size(name: str, default: int) -> int:
     if value <= 0:
         raise ImproperlyConfigured(f"{name}={raw!r} must be positive")
     return value
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate as DRF reads it: NUMBER/second|minute|hour|day (e.g. 20/min)."""
+    raw = os.environ.get(name, default)
+    count, _, period = raw.strip().partition("/")
+    if not count.isdigit() or not period or period[0] not in "smhd":
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate such as 20/min or 1000/day")
+    return raw.strip()

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_size, env_str
+from config.env import env_bool, env_int, env_list, env_rate, env_size, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -199,9 +199,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("THROTTLE_ANON", "120/min"),
-        "user": env_str("THROTTLE_USER", "600/min"),
-        "uploads": env_str("THROTTLE_UPLOADS", "20/min"),
+        "anon": env_rate("THROTTLE_ANON", "120/min"),
+        "user": env_rate("THROTTLE_USER", "600/min"),
+        "uploads": env_rate("THROTTLE_UPLOADS", "20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -55,6 +55,8 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path):
         ("SUBMISSION_MAX_BYTES", "ten"),
         ("CELERY_BROKER_URL", "pigeon://loft"),
         ("STALE_QUEUED_SECONDS", "-5"),
+        ("THROTTLE_UPLOADS", "lots"),
+        ("CACHE_URL", "memcached://x"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(tmp_path, name, value):

@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
+import torch
+import transformers  # noqa: F401
 
 SR = 16000
 WORDS = ["a", "dog", "barks", "bird", "sings", "rain", "falls", "car", "passes", "loudly"]

@@ -6,8 +6,7 @@ import shutil
 import numpy as np
 import pytest
 import soundfile as sf
-
-torch = pytest.importorskip("torch")
+import torch
 
 from baseline.errors import run_cli  # noqa: E402
 from baseline.predict import main as predict_main  # noqa: E402

@@ -4,8 +4,7 @@ import subprocess
 import sys
 
 import pytest
-
-torch = pytest.importorskip("torch")
+import torch
 
 from baseline.encoders.aisfx import AisfxEncoder, find_aisfx_checkpoint  # noqa: E402
 from baseline.encoders.byola import AudioNTT2022, BYOLAEncoder  # noqa: E402

@@ -5,8 +5,7 @@ import json
 
 import numpy as np
 import pytest
-
-torch = pytest.importorskip("torch")
+import torch
 
 from baseline.predict import main as predict_main  # noqa: E402
 from baseline.train import main as train_main  # noqa: E402
