@@ -35,17 +35,19 @@ class DemoSystem:
 
 
 SYSTEMS = [
-    DemoSystem("Sun_NPU", "Sun_NPU_01", noise=0.9),
-    DemoSystem("Sun_NPU", "Sun_NPU_02", noise=1.1),
-    DemoSystem("Chunarkar_NTHU", "Chunarkar_NTHU_01", noise=1.2),
-    # Trained with a ranking loss only: it orders well but its numbers are off-scale.
-    DemoSystem("Shiota_TMU", "Shiota_TMU_01", noise=1.0, scale=0.3, offset=9.0),
-    DemoSystem("Huang_WHU", "Huang_WHU_01", noise=1.6),
-    DemoSystem("Guan_HEU", "Guan_HEU_01", noise=2.2),
-    DemoSystem("Guan_HEU", "Guan_HEU_02", noise=3.0),
+    # Noise levels put the demo's SRCCs near the published ones (0.64 at the top, the
+    # baseline near 0.33) on the demo data, whose listeners agree more than real ones.
+    DemoSystem("Sun_NPU", "Sun_NPU_01", noise=3.6),
+    DemoSystem("Sun_NPU", "Sun_NPU_02", noise=4.2),
+    DemoSystem("Chunarkar_NTHU", "Chunarkar_NTHU_01", noise=3.8),
+    # Trained with a ranking loss only: it orders well but its numbers are off the scale.
+    DemoSystem("Shiota_TMU", "Shiota_TMU_01", noise=3.7, scale=0.3, offset=9.0),
+    DemoSystem("Huang_WHU", "Huang_WHU_01", noise=4.5),
+    DemoSystem("Guan_HEU", "Guan_HEU_01", noise=5.5),
+    DemoSystem("Guan_HEU", "Guan_HEU_02", noise=6.5),
     DemoSystem("Flat_Line", "Flat_Line_01", noise=0.0, constant=True),
-    DemoSystem("Demo_Team", "Demo_Team_01", noise=2.6),
-    DemoSystem("Organizers", "Baseline", noise=4.0, scale=0.6, offset=2.0, baseline=True),
+    DemoSystem("Demo_Team", "Demo_Team_01", noise=7.0),
+    DemoSystem("Organizers", "Baseline", noise=8.0, baseline=True),
 ]
 
 DESCRIPTION = """Predict how well an environmental sound matches an English caption: the mean
