@@ -83,7 +83,10 @@ def predictions(system: DemoSystem, ids: list[str], latent: dict[str, float]) ->
     if system.constant:
         return np.full(len(ids), 5.0)
     noisy = values + rng.normal(0.0, system.noise, len(ids))
-    return np.round(noisy * system.scale + system.offset, 4)
+    # A regression model shrinks what it is unsure of towards the middle of the scale.
+    shrink = 10.0 / (10.0 + system.noise**2)
+    calibrated = 5.0 + shrink * (noisy - 5.0)
+    return np.round(calibrated * system.scale + system.offset, 4)
 
 
 def _seed(system: DemoSystem) -> int:

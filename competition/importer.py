@@ -175,7 +175,8 @@ def import_dataset(
             phase = phases.get(partition)
             if phase is None:
                 continue
-            changed |= _assign_splits(phase, test_public_fraction, seed)
+            fraction = test_public_fraction if partition == Item.TEST else None
+            changed |= _assign_splits(phase, fraction, seed)
             if changed:
                 report.phases_changed.append(partition)
                 Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)

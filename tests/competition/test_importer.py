@@ -89,6 +89,8 @@ def test_the_test_phase_can_be_cut_into_public_and_private_parts(dataset):
     assert splits["public"].items.count() == 2
     assert splits["private"].items.count() == 6
     assert test.leaderboard == Phase.LIVE
+    validation = Phase.objects.get(kind="validation")
+    assert [s.name for s in validation.splits.all()] == ["all"]
     # A later import without the option keeps the cut.
     call_command("import_dataset", str(dataset), competition="demo")
     assert set(test.splits.values_list("name", flat=True)) == {"public", "private"}
