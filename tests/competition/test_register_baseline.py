@@ -1,0 +1,57 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+import scoring
+from competition import leaderboard, scorer
+from competition.models import Submission
+from tests.factories import make_competition, truth_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def competition():
+    return make_competition()
+
+
+@pytest.fixture
+def run(tmp_path, competition):
+    """A trainer run folder with its two submission files."""
+    for phase in competition.phases.all():
+        ids = list(phase.items().values_list("wav_file_name", flat=True))
+        scoring.write_submission(
+            tmp_path / f"inference_result_for_{phase.kind}.csv", ids, truth_of(phase) * 0.5 + 2
+        )
+    return tmp_path
+
+
+def register(run, *args):
+    call_command("register_baseline", str(run), "--competition", "xacle", *args,
+                 stdout=io.StringIO())  # fmt: skip
+
+
+def test_it_registers_both_files_as_an_unranked_baseline(run, competition):
+    register(run)
+    baseline = Submission.objects.filter(is_baseline=True, system_name="Baseline")
+    assert baseline.count() == 2
+    assert baseline.first().team.is_organizer
+    scorer.score_many(list(baseline.values_list("pk", flat=True)))
+    rows = leaderboard.build(competition.phases.get(kind="validation")).rows
+    assert [(row.system, row.rank, row.baseline) for row in rows] == [("Baseline", None, True)]
+
+
+def test_it_refuses_a_second_registration_unless_told_to_replace_it(run):
+    register(run)
+    with pytest.raises(CommandError, match="--replace"):
+        register(run)
+    register(run, "--replace")
+    assert Submission.objects.filter(is_baseline=True).count() == 2
+
+
+def test_it_names_a_missing_file(run):
+    (run / "inference_result_for_test.csv").unlink()
+    with pytest.raises(CommandError, match="inference_result_for_test.csv is missing"):
+        register(run)
+    assert not Submission.objects.exists()
