@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from competition.forms import SignupForm
+from competition.models import Competition
 
 
 def _limit() -> int:
@@ -76,6 +77,20 @@ class ThrottledLoginView(LoginView):
     def form_valid(self, form):
         clear_failures(self.request, form.get_user().get_username())
         return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_login"] = demo_login()
+        return context
+
+
+def demo_login() -> tuple[str, str] | None:
+    """The demo participant's log-in, shown while the demo competition runs here."""
+    from competition import demo
+
+    if Competition.objects.filter(slug=demo.SLUG).exists():
+        return demo.USERNAME, demo.PASSWORD
+    return None
 
 
 def signup(request):

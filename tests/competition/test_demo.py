@@ -49,3 +49,11 @@ def test_running_demo_twice_duplicates_nothing(small_demo):
     counts = (Submission.objects.count(), Team.objects.count(), Competition.objects.count())
     call_command("demo")
     assert (Submission.objects.count(), Team.objects.count(), Competition.objects.count()) == counts
+
+
+def test_the_log_in_page_states_the_demo_log_in(small_demo, client):
+    assert demo.PASSWORD not in client.get("/accounts/login/").content.decode()
+    call_command("demo")
+    page = client.get("/accounts/login/").content.decode()
+    assert demo.USERNAME in page and demo.PASSWORD in page
+    assert client.login(username=demo.USERNAME, password=demo.PASSWORD)
