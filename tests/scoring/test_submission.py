@@ -19,7 +19,7 @@ from scoring import (
     read_submission,
     write_submission,
 )
-from scoring.submission import _parse_rows
+from scoring.rawfile import parse_rows as _parse_rows
 
 EXPECTED = np.arange(10) * 0.5  # what submission_text writes for the ten test ids
 
