@@ -21,6 +21,10 @@ SERVER_ERROR = (
     "Scoring failed because of a problem on the server. Your file is kept; the organizers "
     "can rescore it."
 )
+NO_TRUTH = (
+    "This phase's ratings are not loaded yet. Your file is kept and will be scored when the "
+    "organizers load them."
+)
 CHANGED_PHASE = (
     "The pairs of this phase changed after the file was submitted, so it no longer covers "
     "them. Please submit again."
@@ -59,6 +63,9 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 rows, note = _score_rows(submission, truth.phase_truth(phase))
             except _Unscorable as exc:
                 failed.setdefault(str(exc), []).append(submission.pk)
+                continue
+            except truth.TruthMissing:
+                failed.setdefault(NO_TRUTH, []).append(submission.pk)
                 continue
             except Exception:
                 log.exception("scoring submission %s failed", submission.pk)

@@ -135,3 +135,12 @@ def test_stale_submissions_are_found_for_the_sweep(competition, team):
     submission = submit(phase, team, "owls_01", upload(phase))
     assert list(scorer.stale_submissions(3600, 3600)) == []
     assert list(scorer.stale_submissions(0, 0)) == [submission]
+
+
+def test_a_phase_without_ratings_fails_its_submissions_with_a_reason(competition, team):
+    phase = competition.phases.get(kind="test")
+    phase.items().update(mean_score=None)
+    submission = submit(phase, team, "owls_01", upload(phase, np.ones(12)))
+    assert scorer.score_submission(submission.pk) == Submission.FAILED
+    submission.refresh_from_db()
+    assert "ratings are not loaded yet" in submission.reason
