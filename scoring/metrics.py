@@ -151,7 +151,8 @@ class PreparedTruth:
             raise ValueError(f"y_pred has {len(pred)} values, the truth has {n}")
 
         diff = self._truth - pred
-        mse = float(np.dot(diff, diff)) / n
+        with np.errstate(over="ignore"):  # an absurd prediction gives MSE = inf, not a warning
+            mse = float(np.dot(diff, diff)) / n
 
         # Sorting the prediction laid out in truth order, stably, breaks ties in the prediction
         # by the truth: the order tau-b's discordant-pair count needs.
@@ -165,8 +166,13 @@ class PreparedTruth:
         same = sorted_pred[1:] == sorted_pred[:-1]
         runs = _Runs(same)
 
-        centred = pred - pred.mean()
-        lcc = float(np.dot(self._unit, centred)) / float(np.linalg.norm(centred))
+        # Scaled first, as scipy does, so that huge values neither overflow nor underflow.
+        scaled = pred / np.abs(pred).max()
+        centred = scaled - scaled.mean()
+        spread = float(np.linalg.norm(centred))
+        if not spread > 0.0:  # distinct values too close to tell apart: no correlation
+            return Result(0.0, 0.0, 0.0, mse, n, constant_prediction=True)
+        lcc = float(np.dot(self._unit, centred)) / spread
 
         ranks = runs.average_ranks() - (n + 1) / 2.0
         srcc = float(np.dot(self._ranks_by_truth[order], ranks)) / (

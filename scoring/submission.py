@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Far outside 0..10 but still safe to square and sum over any phase: beyond this a value
+# is a mistake (a wrong column, a unit slip), and would make MSE overflow to infinity.
+MAX_ABS_SCORE = 1e6
 FEW = 5  # ids named in a summary such as "missing: a, b, c, d, e and 12 more"
 
 ID_COLUMN = "wav_file_name"
@@ -197,7 +200,7 @@ class SubmissionReader:
         if np.bincount(index, minlength=n).max() != 1:
             raise ValueError  # an id repeated, so another one missing
         values = np.fromiter(map(float, scores), np.float64, count=n)
-        if not np.isfinite(values).all():
+        if not (np.abs(values) <= MAX_ABS_SCORE).all():  # also false for NaN
             raise ValueError
         predictions = np.empty(n)
         predictions[index] = values
@@ -323,6 +326,11 @@ def _score_message(cell: str) -> str | None:
         return "the score is NaN (not a number); give a finite number."
     if value in (float("inf"), float("-inf")):
         return f"the score '{shown}' is infinite (or too large); give a finite number."
+    if abs(value) > MAX_ABS_SCORE:
+        return (
+            f"the score '{shown}' is far outside the 0–10 scale; scores must lie between "
+            f"-{MAX_ABS_SCORE:,.0f} and {MAX_ABS_SCORE:,.0f}."
+        )
     return None
 
 

@@ -226,3 +226,11 @@ def test_it_agrees_with_scipy_on_small_heavily_tied_data(pairs):
         assert_agrees_with_scipy(truth, pred)
     else:
         assert evaluate(truth, pred).ktau == 0.0
+
+
+def test_extreme_values_neither_overflow_nor_divide_by_zero():
+    truth = np.arange(1.0, 6.0)
+    huge = np.array([1.0, 2.0, 3.0, 4.0, 1e200])
+    assert evaluate(truth, huge).lcc == pytest.approx(scipy.stats.pearsonr(truth, huge)[0])
+    tiny = evaluate(truth, [1e-320, 0.0, 0.0, 0.0, 0.0])
+    assert np.isfinite([tiny.srcc, tiny.lcc, tiny.ktau, tiny.mse]).all()

@@ -302,6 +302,11 @@ def test_it_recognises_a_whole_file_from_another_phase(submission_text, test_ids
         ("inf", "Line 3: the score 'inf' is infinite (or too large); give a finite number."),
         ("-inf", "Line 3: the score '-inf' is infinite (or too large); give a finite number."),
         ("1e999", "Line 3: the score '1e999' is infinite (or too large); give a finite number."),
+        (
+            "1e200",
+            "Line 3: the score '1e200' is far outside the 0–10 scale; scores must lie between "
+            "-1,000,000 and 1,000,000.",
+        ),
     ],
 )
 def test_it_rejects_scores_that_are_not_finite_numbers(submission_text, test_ids, score, message):
