@@ -277,13 +277,18 @@ def _assign_splits(phase: Phase, fraction: float | None, seed: int) -> bool:
             "private": (Split.PRIVATE, shuffled[cut:]),
         }
     else:
-        wanted = {"all": (Split.PUBLIC, item_ids)}
+        # A test phase that is not cut shows nothing of itself before the reveal.
+        whole = Split.PRIVATE if phase.kind == Phase.TEST else Split.PUBLIC
+        wanted = {"all": (whole, item_ids)}
     changed = phase.splits.exclude(name__in=wanted).exists()
     phase.splits.exclude(name__in=wanted).delete()
     for name, (visibility, members) in wanted.items():
         split, created = Split.objects.get_or_create(
             phase=phase, name=name, defaults={"visibility": visibility}
         )
+        if split.visibility != visibility:
+            split.visibility = visibility
+            split.save(update_fields=["visibility"])
         if created or set(split.items.values_list("id", flat=True)) != set(members):
             split.items.set(members)
             changed = True

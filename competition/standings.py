@@ -1,12 +1,14 @@
-"""Keeping each system's best score per split (`Standing`) up to date, so leaderboards read
-a few indexed rows instead of ranking every submission on every request.
+"""Keeping each system's place per split (`Standing`) up to date, so leaderboards read a few
+indexed rows instead of ranking every submission on every request.
 
-A refresh reads the scores of the systems it is given, not the team's whole history, then
-re-marks each team's best system from the standings themselves."""
+A system (a team's system name) is represented by one submission, the same on every split
+of its phase: the one its team selected as final; otherwise, where the phase has a public
+split, its best there; otherwise its latest. So a private split never picks, after the fact,
+whichever of a team's submissions happened to score best on it."""
 
 from types import SimpleNamespace
 
-from competition.models import Score, Standing, Submission
+from competition.models import Score, Split, Standing, Submission, Team
 from scoring.ranking import sort_key
 
 FIELDS = ["srcc", "lcc", "ktau", "mse", "n"]
@@ -18,9 +20,17 @@ def refresh(systems: set[SystemKey]) -> None:
     inside the transaction that changed their scores."""
     if not systems:
         return
-    teams = {team for team, _, _ in systems}
+    teams = sorted({team for team, _, _ in systems})
     phases = {phase for _, phase, _ in systems}
     names = {name for _, _, name in systems}
+    # One refresh per team at a time: two workers scoring the same system must not each
+    # write a standing computed without the other's score.
+    list(Team.objects.select_for_update().filter(pk__in=teams).order_by("pk").values("pk"))
+    public = dict(
+        Split.objects.filter(phase_id__in=phases, visibility=Split.PUBLIC).values_list(
+            "phase_id", "pk"
+        )
+    )
     rows = Score.objects.filter(
         submission__team_id__in=teams,
         submission__phase_id__in=phases,
@@ -29,19 +39,58 @@ def refresh(systems: set[SystemKey]) -> None:
     ).values_list(
         "split_id", "submission_id", "submission__team_id", "submission__phase_id",
         "submission__system_name", "submission__submitted_at", "submission__is_baseline",
-        *FIELDS,
+        "submission__selected_for_final", *FIELDS,
     )  # fmt: skip
-    grouped: dict[tuple[int, int, str], list[SimpleNamespace]] = {}
-    for split, submission, team, phase, name, submitted_at, baseline, *metrics in rows:
+    submissions: dict[SystemKey, dict[int, SimpleNamespace]] = {}
+    for split, sub, team, phase, name, submitted_at, baseline, final, *metrics in rows:
         if (team, phase, name) not in systems:
             continue
-        entry = SimpleNamespace(
-            split_id=split, team_id=team, system_name=name, submission_id=submission,
-            submitted_at=submitted_at, is_baseline=baseline,
-            **dict(zip(FIELDS, metrics, strict=True)),
-        )  # fmt: skip
-        grouped.setdefault((split, team, name), []).append(entry)
-    fresh = [_standing(entries) for entries in grouped.values()]
+        entry = submissions.setdefault((team, phase, name), {}).setdefault(
+            sub,
+            SimpleNamespace(
+                submission_id=sub,
+                submitted_at=submitted_at,
+                final=final,
+                is_baseline=baseline,
+                scores={},
+            ),  # fmt: skip
+        )
+        entry.scores[split] = SimpleNamespace(
+            submitted_at=submitted_at, **dict(zip(FIELDS, metrics, strict=True))
+        )
+    fresh = []
+    for (team, phase, name), entries in submissions.items():
+        chosen = _representative(list(entries.values()), public.get(phase))
+        last = max(e.submitted_at for e in entries.values())
+        for split, score in chosen.scores.items():
+            fresh.append(
+                Standing(
+                    split_id=split,
+                    team_id=team,
+                    system_name=name,
+                    submission_id=chosen.submission_id,
+                    submitted_at=chosen.submitted_at,
+                    is_baseline=chosen.is_baseline,
+                    submissions=len(entries),
+                    last_submitted_at=last,
+                    **{f: getattr(score, f) for f in FIELDS},
+                )  # fmt: skip
+            )
+    _replace(systems, fresh, teams, phases, names)
+    _mark_team_best({(team, phase) for team, phase, _ in systems})
+
+
+def _representative(entries: list[SimpleNamespace], public_split: int | None):
+    final = [e for e in entries if e.final]
+    if final:
+        return max(final, key=lambda e: (e.submitted_at, e.submission_id))
+    ranked = [e for e in entries if public_split in e.scores]
+    if ranked:
+        return min(ranked, key=lambda e: (*sort_key(e.scores[public_split]), e.submission_id))
+    return max(entries, key=lambda e: (e.submitted_at, e.submission_id))
+
+
+def _replace(systems, fresh, teams, phases, names) -> None:
     kept = {(s.split_id, s.team_id, s.system_name) for s in fresh}
     existing = Standing.objects.filter(
         team_id__in=teams, split__phase_id__in=phases, system_name__in=names
@@ -60,22 +109,6 @@ def refresh(systems: set[SystemKey]) -> None:
         update_fields=["submission", *FIELDS, "submitted_at", "is_baseline", "submissions",
                        "last_submitted_at"],
     )  # fmt: skip
-    _mark_team_best({(team, phase) for team, phase, _ in systems})
-
-
-def _standing(entries: list[SimpleNamespace]) -> Standing:
-    best = min(entries, key=lambda e: (*sort_key(e), e.submission_id))
-    return Standing(
-        split_id=best.split_id,
-        team_id=best.team_id,
-        system_name=best.system_name,
-        submission_id=best.submission_id,
-        submitted_at=best.submitted_at,
-        is_baseline=best.is_baseline,
-        submissions=len(entries),
-        last_submitted_at=max(e.submitted_at for e in entries),
-        **{field: getattr(best, field) for field in FIELDS},
-    )
 
 
 def _mark_team_best(team_phases: set[tuple[int, int]]) -> None:

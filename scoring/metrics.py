@@ -166,8 +166,10 @@ class PreparedTruth:
         same = sorted_pred[1:] == sorted_pred[:-1]
         runs = _Runs(same)
 
-        # Scaled first, as scipy does, so that huge values neither overflow nor underflow.
-        scaled = pred / np.abs(pred).max()
+        # Extreme values are scaled first, as scipy does, so they neither overflow nor
+        # underflow; ordinary ones are not, which keeps shifted predictions exactly tied.
+        peak = float(np.abs(pred).max())
+        scaled = pred if 1e-100 < peak < 1e100 else pred / peak
         centred = scaled - scaled.mean()
         spread = float(np.linalg.norm(centred))
         if not spread > 0.0:  # distinct values too close to tell apart: no correlation

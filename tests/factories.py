@@ -46,7 +46,7 @@ def make_competition(
         _split(test, "public", Split.PUBLIC, test_items[:cut])
         _split(test, "private", Split.PRIVATE, test_items[cut:])
     else:
-        _split(test, "all", Split.PUBLIC, test_items)
+        _split(test, "all", Split.PRIVATE, test_items)
     return competition
 
 

@@ -18,8 +18,11 @@ def competition():
     return make_competition(test_fraction=0.5)
 
 
-def scored(phase, team, system, metrics, minutes=0, baseline=False, status=Submission.SCORED):
-    """A submission with a score on every split of the phase."""
+def scored(
+    phase, team, system, metrics, minutes=0, baseline=False, status=Submission.SCORED, **per_split
+):
+    """A submission with a score on every split of the phase (per_split: other metrics by
+    split name)."""
     submission = Submission.objects.create(
         team=team,
         phase=phase,
@@ -30,8 +33,8 @@ def scored(phase, team, system, metrics, minutes=0, baseline=False, status=Submi
         submitted_at=T0 + timedelta(minutes=minutes),
         is_baseline=baseline,
     )
-    srcc, lcc, ktau, mse = metrics
     for split in phase.splits.all():
+        srcc, lcc, ktau, mse = per_split.get(split.name, metrics)
         Score.objects.create(
             submission=submission, split=split, srcc=srcc, lcc=lcc, ktau=ktau, mse=mse, n=6
         )
@@ -144,3 +147,49 @@ def test_a_hidden_phase_hides_even_its_public_split(competition):
     phase = competition.phases.get(kind="test")
     phase.leaderboard = Phase.HIDDEN
     assert leaderboard.build(phase, phase.splits.get(name="public")).hidden
+
+
+GOOD, POOR = (0.6, 0.6, 0.4, 3.0), (0.2, 0.2, 0.1, 6.0)
+
+
+@pytest.fixture
+def lucky_and_steady(competition):
+    """One system, two submissions: steady is best on the public split, lucky on the private."""
+    phase = competition.phases.get(kind="test")
+    team = Team.objects.create(competition=competition, name="A")
+    steady = scored(phase, team, "a1", GOOD, minutes=1, private=POOR)
+    lucky = scored(phase, team, "a1", POOR, minutes=2, private=GOOD)
+    phase.leaderboard = Phase.REVEALED
+    phase.save()
+    return phase, steady, lucky
+
+
+def board_submission(phase, split_name):
+    return leaderboard.build(phase, phase.splits.get(name=split_name)).rows[0].submission_id
+
+
+def test_a_system_is_the_same_submission_on_every_split(lucky_and_steady):
+    phase, steady, _ = lucky_and_steady
+    standings.rebuild(phase)
+    # Chosen on the public split: the private split cannot pick the lucky one afterwards.
+    assert board_submission(phase, "public") == steady.pk
+    assert board_submission(phase, "private") == steady.pk
+
+
+def test_a_submission_selected_as_final_represents_its_system(lucky_and_steady):
+    phase, _, lucky = lucky_and_steady
+    Submission.objects.filter(pk=lucky.pk).update(selected_for_final=True)
+    standings.rebuild(phase)
+    assert board_submission(phase, "public") == lucky.pk
+    assert board_submission(phase, "private") == lucky.pk
+
+
+def test_without_a_public_split_a_system_is_its_latest_submission(competition):
+    phase = competition.phases.get(kind="test")
+    phase.splits.exclude(name="private").delete()
+    phase.leaderboard = Phase.REVEALED
+    team = Team.objects.create(competition=competition, name="A")
+    scored(phase, team, "a1", GOOD, minutes=1)
+    latest = scored(phase, team, "a1", POOR, minutes=2)
+    standings.rebuild(phase)
+    assert board_submission(phase, "private") == latest.pk
