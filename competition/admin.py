@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.db import transaction
 
-from competition import scorer
+from competition import scorer, standings
 from competition.models import (
     Competition,
     Item,
@@ -12,6 +13,7 @@ from competition.models import (
     Submission,
     Team,
 )
+from competition.ratings import means_changed
 from competition.submitting import enqueue
 
 
@@ -67,7 +69,20 @@ class ItemAdmin(admin.ModelAdmin):
     list_display = ["wav_file_name", "partition", "text", "mean_score", "n_ratings", "subsets"]
     list_filter = ["competition", "partition", "subsets"]
     search_fields = ["wav_file_name", "text"]
+    readonly_fields = ["n_ratings"]
     inlines = [RatingInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A new mean (edited, or from edited ratings) must reach the workers and the scores.
+        if any(formset.has_changed() for formset in formsets):
+            requeued = means_changed([form.instance.pk])
+        elif "mean_score" in form.changed_data:
+            requeued = means_changed([form.instance.pk], recompute=False)
+        else:
+            requeued = 0
+        if requeued:
+            self.message_user(request, f"Ground truth changed: {requeued} submissions requeued.")
 
 
 @admin.register(Rating)
@@ -75,6 +90,19 @@ class RatingAdmin(admin.ModelAdmin):
     list_display = ["item", "listener_id", "score"]
     search_fields = ["item__wav_file_name", "listener_id"]
     raw_id_fields = ["item"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        means_changed([obj.item_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        means_changed([obj.item_id])
+
+    def delete_queryset(self, request, queryset):
+        items = list(queryset.values_list("item_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        means_changed(items)
 
 
 class MembershipInline(admin.TabularInline):
@@ -122,6 +150,16 @@ class SubmissionAdmin(admin.ModelAdmin):
     raw_id_fields = ["team", "submitted_by"]
     inlines = [ScoreInline]
     actions = ["rescore"]
+
+    def save_model(self, request, obj, form, change):
+        before = (
+            Submission.objects.filter(pk=obj.pk)
+            .values_list("team_id", "phase_id", "system_name")
+            .first()
+        )
+        super().save_model(request, obj, form, change)
+        systems = {(obj.team_id, obj.phase_id, obj.system_name)} | ({before} if before else set())
+        transaction.on_commit(lambda: standings.refresh(systems))
 
     @admin.action(description="Rescore through the workers")
     def rescore(self, request, queryset):

@@ -87,6 +87,8 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             )
             outcome.update(dict.fromkeys(finished, Submission.SCORED))
         for reason, lost in failed.items():
+            # Scores from an earlier run no longer stand beside "failed".
+            Score.objects.filter(submission_id__in=lost).delete()
             Submission.objects.filter(pk__in=lost).update(
                 status=Submission.FAILED, reason=reason, scored_at=now
             )

@@ -8,6 +8,8 @@ whichever of a team's submissions happened to score best on it."""
 
 from types import SimpleNamespace
 
+from django.db import transaction
+
 from competition.models import Score, Split, Standing, Submission, Team
 from scoring.ranking import sort_key
 
@@ -20,6 +22,11 @@ def refresh(systems: set[SystemKey]) -> None:
     inside the transaction that changed their scores."""
     if not systems:
         return
+    with transaction.atomic():
+        _refresh(systems)
+
+
+def _refresh(systems: set[SystemKey]) -> None:
     teams = sorted({team for team, _, _ in systems})
     phases = {phase for _, phase, _ in systems}
     names = {name for _, _, name in systems}

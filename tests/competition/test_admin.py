@@ -38,3 +38,28 @@ def test_an_organizer_can_reveal_a_phase_from_the_admin(organizer_client):
 def test_a_participant_cannot_open_the_admin(client):
     client.force_login(make_user("alice"))
     assert client.get(reverse("admin:competition_submission_changelist")).status_code == 302
+
+
+def test_editing_a_rating_in_the_admin_updates_the_mean_and_requeues(organizer_client):
+    from competition.models import Item, Rating, Submission, Team
+
+    item = Item.objects.get(wav_file_name="00004.wav")  # a validation item
+    rating = Rating.objects.create(item=item, listener_id="l1", score=2.0)
+    phase = Phase.objects.get(kind="validation")
+    team = Team.objects.create(competition=phase.competition, name="owls")
+    submission = Submission.objects.create(
+        team=team, phase=phase, system_name="s", original_filename="x.csv", predictions=b"",
+        status=Submission.SCORED,
+    )  # fmt: skip
+    version = phase.truth_version
+    response = organizer_client.post(
+        reverse("admin:competition_rating_change", args=[rating.pk]),
+        {"item": item.pk, "listener_id": "l1", "score": "9"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    phase.refresh_from_db()
+    submission.refresh_from_db()
+    assert item.mean_score == 9.0
+    assert phase.truth_version == version + 1
+    assert submission.status == Submission.QUEUED

@@ -144,3 +144,13 @@ def test_a_phase_without_ratings_fails_its_submissions_with_a_reason(competition
     assert scorer.score_submission(submission.pk) == Submission.FAILED
     submission.refresh_from_db()
     assert "ratings are not loaded yet" in submission.reason
+
+
+def test_a_rescore_that_fails_leaves_no_old_scores(competition, team):
+    phase = competition.phases.get(kind="validation")
+    submission = submit(phase, team, "owls_01", upload(phase))
+    scorer.score_submission(submission.pk)
+    Submission.objects.filter(pk=submission.pk).update(predictions=np.zeros(3).tobytes())
+    scorer.requeue(Submission.objects.all())
+    scorer.score_submission(submission.pk)
+    assert not Score.objects.filter(submission=submission).exists()
