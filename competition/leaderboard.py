@@ -12,6 +12,7 @@ from competition.models import Phase, Split, Standing
 from scoring.ranking import assign_ranks
 
 SYSTEM, TEAM = "system", "team"
+MAX_ROWS = 1_000_000
 
 # The database's order is scoring.ranking's sort_key, with the submission id last so that
 # pages never overlap; the standing_order indexes serve it.
@@ -67,6 +68,9 @@ def build(
     may not see it (an organizer always sees it). Two queries, whatever the page."""
     if by not in (SYSTEM, TEAM):
         raise ValueError(f"by must be {SYSTEM!r} or {TEAM!r}, not {by!r}")
+    # Past any real board; keeps absurd page numbers from overflowing the database's integers.
+    offset = min(max(int(offset), 0), MAX_ROWS)
+    limit = None if limit is None else min(max(int(limit), 0), MAX_ROWS)
     split = split or phase.default_split()
     hidden = not phase.is_split_visible(split)
     if hidden and not organizer:

@@ -7,7 +7,7 @@ import uuid
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import scoring
@@ -52,6 +52,8 @@ def check_system_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise _error("Give the system a name, e.g. Sun_NPU_01.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise _error("The system name holds a control character; use letters, digits, _ and -.")
     if len(name) > MAX_SYSTEM_NAME:
         raise _error(
             f"The system name is {len(name)} characters long; the limit is {MAX_SYSTEM_NAME}."
@@ -120,14 +122,18 @@ def team_for(user, competition: Competition) -> Team:
     )
     if membership:
         return membership.team
-    with transaction.atomic():
-        name = _free_team_name(competition, user.get_username())
-        team = Team.objects.create(competition=competition, name=name)
-        Membership.objects.create(team=team, user=user)
+    try:
+        with transaction.atomic():
+            name = _free_team_name(competition, user.get_username())
+            team = Team.objects.create(competition=competition, name=name)
+            Membership.objects.create(team=team, user=user)
+    except IntegrityError:  # the same user's other request got there first
+        return Membership.objects.get(user=user, competition=competition).team
     return team
 
 
 def _free_team_name(competition: Competition, wanted: str) -> str:
+    wanted = wanted[:90]  # a user name may be longer than a team name; leave room for -N
     name, suffix = wanted, 2
     while Team.objects.filter(competition=competition, name=name).exists():
         name, suffix = f"{wanted}-{suffix}", suffix + 1

@@ -1,0 +1,16 @@
+from django.core.exceptions import BadRequest
+
+
+class RejectNulBytes:
+    """A NUL character in a query or form field is never meant, and PostgreSQL refuses to
+    store or compare it: answer 400 before any view sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for query in (request.GET, request.POST):
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadRequest("A field holds a NUL character.")
+        return self.get_response(request)
