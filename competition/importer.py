@@ -2,11 +2,14 @@
 run with corrected ratings updates them and sends the affected submissions to be rescored."""
 
 import csv
+import io
 import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from tqdm import tqdm
 
@@ -36,6 +39,7 @@ class ImportReport:
     created: bool
     items_created: int = 0
     items_updated: int = 0
+    items_removed: int = 0
     ratings_changed: int = 0
     requeued: int = 0
     phases_changed: list[str] = field(default_factory=list)
@@ -77,6 +81,8 @@ def _read_partition(meta: Path, partition: str) -> PartitionData:
             found, ratings = scoring.read_truth(average), None
     except scoring.TruthError as exc:
         raise DatasetError(str(exc))
+    except OSError as exc:
+        raise DatasetError(f"{exc.filename or meta} cannot be read: {exc.strerror or exc}.")
     return PartitionData(
         ids=list(found.ids),
         texts=dict(zip(found.ids, found.texts, strict=True)),
@@ -85,24 +91,32 @@ def _read_partition(meta: Path, partition: str) -> PartitionData:
     )
 
 
+def _read_text(path: Path) -> io.StringIO:
+    try:
+        return io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise DatasetError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8.")
+    except OSError as exc:
+        raise DatasetError(f"{path} cannot be read: {exc.strerror or exc}.")
+
+
 def _header(path: Path) -> list[str]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        return [column.strip() for column in next(csv.reader(handle), [])]
+    return [column.strip() for column in next(csv.reader(_read_text(path)), [])]
 
 
 def _texts_only(path: Path) -> PartitionData:
     ids, texts = [], {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        for line, row in enumerate(csv.reader(handle), start=1):
-            if line == 1 or not row:
-                continue
-            if len(row) != 2 or not row[0].strip():
-                raise DatasetError(f"{path}, line {line}: expected wav_file_name,text.")
-            wav = row[0].strip()
-            if wav in texts:
-                raise DatasetError(f"{path}, line {line}: {wav} is listed twice.")
-            ids.append(wav)
-            texts[wav] = row[1]
+    for line, row in enumerate(csv.reader(_read_text(path)), start=1):
+        if line == 1 or not row:
+            continue
+        if len(row) != 2 or not row[0].strip():
+            raise DatasetError(f"{path}, line {line}: expected wav_file_name,text.")
+        wav = row[0].strip()
+        if wav in texts:
+            raise DatasetError(f"{path}, line {line}: {wav} is listed twice.")
+        ids.append(wav)
+        texts[wav] = row[1]
     return PartitionData(ids=ids, texts=texts, ratings=None, means=None)
 
 
@@ -125,20 +139,19 @@ def read_subsets(root: Path, known: set[str]) -> dict[str, str]:
     if not path.exists():
         return {}
     labels: dict[str, list[str]] = {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        if [c.strip() for c in next(reader, [])] != ["wav_file_name", "subset"]:
-            raise DatasetError(f"{path}, line 1: the header must be wav_file_name,subset.")
-        for line, row in enumerate(reader, start=2):
-            if not row:
-                continue
-            if len(row) != 2:
-                raise DatasetError(f"{path}, line {line}: expected 2 columns, found {len(row)}.")
-            wav, label = row[0].strip(), row[1].strip()
-            if wav not in known:
-                raise DatasetError(f"{path}, line {line}: {wav} is not in the data set.")
-            if label and label not in labels.setdefault(wav, []):
-                labels[wav].append(label)
+    reader = csv.reader(_read_text(path))
+    if [c.strip() for c in next(reader, [])] != ["wav_file_name", "subset"]:
+        raise DatasetError(f"{path}, line 1: the header must be wav_file_name,subset.")
+    for line, row in enumerate(reader, start=2):
+        if not row:
+            continue
+        if len(row) != 2:
+            raise DatasetError(f"{path}, line {line}: expected 2 columns, found {len(row)}.")
+        wav, label = row[0].strip(), row[1].strip()
+        if wav not in known:
+            raise DatasetError(f"{path}, line {line}: {wav} is not in the data set.")
+        if label and label not in labels.setdefault(wav, []):
+            labels[wav].append(label)
     return {wav: ",".join(values) for wav, values in labels.items()}
 
 
@@ -154,8 +167,10 @@ def import_dataset(
     root = Path(path).resolve()
     if test_public_fraction is not None and not 0 < test_public_fraction < 1:
         raise DatasetError("--test-public-fraction must be between 0 and 1, e.g. 0.3.")
+    _check_names(slug, title)
     data = read_dataset(root)
     subsets = read_subsets(root, {wav for part in data.values() for wav in part.ids})
+    _check_lengths(data, subsets)
     with transaction.atomic():
         competition, created = Competition.objects.get_or_create(
             slug=slug, defaults={"title": title or slug, "dataset_root": str(root)}
@@ -185,6 +200,39 @@ def import_dataset(
                 transaction.on_commit(lambda ids=ids: enqueue(ids))
     truth.forget()
     return report
+
+
+def _check_names(slug: str, title: str | None):
+    field = Competition._meta.get_field
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise DatasetError(f"--competition {slug!r}: use letters, digits, - and _ only.")
+    if len(slug) > field("slug").max_length:
+        raise DatasetError(f"--competition is {len(slug)} characters; the limit is 50.")
+    if title and len(title) > field("title").max_length:
+        raise DatasetError(f"--title is {len(title)} characters; the limit is 200.")
+
+
+def _check_lengths(data: dict[str, PartitionData], subsets: dict[str, str]):
+    """What the database cannot hold is said here, naming the value, not as a crash."""
+    limits = {
+        "wav_file_name": Item._meta.get_field("wav_file_name").max_length,
+        "listener_id": Rating._meta.get_field("listener_id").max_length,
+        "subset labels": Item._meta.get_field("subsets").max_length,
+    }
+    for partition, part in data.items():
+        values = [("wav_file_name", wav) for wav in part.ids]
+        for ratings in (part.ratings or {}).values():
+            values += [("listener_id", listener) for listener, _ in ratings]
+        for kind, value in values:
+            if len(value) > limits[kind]:
+                raise DatasetError(
+                    f"{partition}: the {kind} {value[:40]!r}… is longer than {limits[kind]}."
+                )
+    for wav, labels in subsets.items():
+        if len(labels) > limits["subset labels"]:
+            raise DatasetError(f"item_subsets.csv: the labels of {wav} exceed 200 characters.")
 
 
 def _ensure_phases(competition: Competition, fraction: float | None) -> dict[str, Phase]:
@@ -244,6 +292,10 @@ def _import_partition(
         if ratings is not None and sorted(old_ratings.get(item.pk, [])) != ratings:
             rating_items.append(item.pk)
             new_ratings.append((item, ratings))
+    # Pairs the organizers took out of the data set leave the phase (and its truth).
+    stale = [existing[wav].pk for wav in set(existing) - set(part.ids)]
+    Item.objects.filter(pk__in=stale).delete()
+    report.items_removed += len(stale)
     Item.objects.bulk_create(to_create, batch_size=2000)
     Item.objects.bulk_update(to_update, list(fields), batch_size=2000)
     Rating.objects.filter(item_id__in=rating_items).delete()

@@ -121,3 +121,9 @@ def test_submit_refuses_a_closed_phase(competition, tmp_path):
         submit_file(tmp_path, phase)
     assert raised.value.returncode == 2
     assert not Submission.objects.exists()
+
+
+def test_submit_refuses_a_team_name_too_long_to_store(competition, tmp_path):
+    phase = competition.phases.get(kind="validation")
+    with pytest.raises(CommandError, match="longer than 100"):
+        submit_file(tmp_path, phase, team="t" * 101)

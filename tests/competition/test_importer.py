@@ -151,3 +151,46 @@ def test_it_refuses_an_id_in_two_splits(dataset):
 def test_it_refuses_a_missing_folder(tmp_path):
     with pytest.raises(CommandError, match="not a folder"):
         call_command("import_dataset", str(tmp_path / "nope"), competition="demo")
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"competition": "bad slug!"}, "letters, digits"),
+        ({"competition": "x" * 51}, "the limit is 50"),
+        ({"competition": "demo", "title": "t" * 201}, "the limit is 200"),
+    ],
+)
+def test_it_refuses_names_the_database_cannot_hold(dataset, options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("import_dataset", str(dataset), **options)
+    assert not Competition.objects.exists()
+
+
+def test_it_names_a_file_that_is_not_utf8(dataset):
+    path = dataset / "meta_data" / "item_subsets.csv"
+    path.write_bytes(b"wav_file_name,subset\n00006.wav,caf\xe9\n")
+    with pytest.raises(CommandError, match=r"item_subsets.csv, line 2: not UTF-8"):
+        call_command("import_dataset", str(dataset), competition="demo")
+
+
+def test_it_names_a_folder_where_a_file_should_be(dataset):
+    (dataset / "meta_data" / "test_average.csv").unlink()
+    (dataset / "meta_data" / "test.csv").unlink()
+    (dataset / "meta_data" / "test.csv").mkdir()
+    with pytest.raises(CommandError, match="test.csv"):
+        call_command("import_dataset", str(dataset), competition="demo")
+
+
+def test_pairs_taken_out_of_the_dataset_leave_the_phase(dataset):
+    call_command("import_dataset", str(dataset), competition="demo")
+
+    def drop_00006(rows):
+        rows[:] = [row for row in rows if row[0] != "00006.wav"]
+
+    for name in ("validation.csv", "validation_average.csv"):
+        rewrite(dataset / "meta_data" / name, drop_00006)
+    call_command("import_dataset", str(dataset), competition="demo")
+    validation = Phase.objects.get(kind="validation")
+    assert "00006.wav" not in validation.items().values_list("wav_file_name", flat=True)
+    assert validation.splits.get().items.count() == 7

@@ -55,3 +55,14 @@ def test_it_names_a_missing_file(run):
     with pytest.raises(CommandError, match="inference_result_for_test.csv is missing"):
         register(run)
     assert not Submission.objects.exists()
+
+
+def test_a_participant_team_named_organizers_never_receives_the_baseline(run, competition):
+    from competition.models import Team
+
+    participants = Team.objects.create(competition=competition, name="Organizers")
+    register(run)
+    baseline = Submission.objects.filter(is_baseline=True)
+    assert baseline.count() == 2
+    assert not baseline.filter(team=participants).exists()
+    assert baseline.first().team.is_organizer

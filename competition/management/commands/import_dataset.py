@@ -29,7 +29,8 @@ class Command(BaseCommand):
         verb = "Created" if report.created else "Updated"
         self.stdout.write(
             f"{verb} {report.competition.slug}: {report.items_created} items created, "
-            f"{report.items_updated} updated, ratings changed on {report.ratings_changed}."
+            f"{report.items_updated} updated, {report.items_removed} removed, "
+            f"ratings changed on {report.ratings_changed}."
         )
         if report.requeued:
             phases = ", ".join(report.phases_changed)

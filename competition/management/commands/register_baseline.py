@@ -11,6 +11,17 @@ from competition.submitting import submit
 ORGANIZERS = "Organizers"
 
 
+def organizer_team(competition) -> Team:
+    """The organizers' own team; never a participant's team that happens to share the name."""
+    team = Team.objects.filter(competition=competition, is_organizer=True).first()
+    if team is None:
+        name, number = ORGANIZERS, 2
+        while Team.objects.filter(competition=competition, name=name).exists():
+            name, number = f"{ORGANIZERS} {number}", number + 1
+        team = Team.objects.create(competition=competition, name=name, is_organizer=True)
+    return team
+
+
 class Command(BaseCommand):
     help = (
         "Submit a trainer run's validation and test files as the competition's reference "
@@ -34,9 +45,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path} is missing: run baseline.predict for {phase.kind}.")
             files[phase] = path
-        team, _ = Team.objects.get_or_create(
-            competition=competition, name=ORGANIZERS, defaults={"is_organizer": True}
-        )
+        team = organizer_team(competition)
         earlier = Submission.objects.filter(team=team, system_name=name, is_baseline=True)
         if earlier.exists() and not options["replace"]:
             raise CommandError(f"A baseline named {name!r} is registered; add --replace.")

@@ -24,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         competition = get_competition(options["competition"])
         phase = get_phase(competition, options["phase"])
+        if len(options["team"]) > Team._meta.get_field("name").max_length:
+            raise CommandError("--team is longer than 100 characters.")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
