@@ -73,8 +73,9 @@ def submit(
     check_open: bool = True,
 ) -> Submission:
     """Check, store and queue a submission; raise scoring.SubmissionError (nothing stored)
-    when the phase is closed or the file or the system name is at fault. Organizers' own
-    reference systems may pass check_open=False."""
+    when the phase is closed, the team's quota is spent, or the file or the system name is
+    at fault. Organizers' own reference systems pass check_open=False (no window, no quota).
+    A refused file costs no quota."""
     if check_open and not phase.is_open():
         raise _error(closed_message(phase))
     system_name = check_system_name(system_name)
@@ -82,6 +83,8 @@ def submit(
     predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
     now = timezone.now()
     with transaction.atomic():
+        if check_open:
+            _check_quota(phase, team, now)
         submission = Submission(
             team=team,
             phase=phase,
@@ -98,6 +101,26 @@ def submit(
         submission.save()
         transaction.on_commit(lambda: enqueue([submission.pk]))
     return submission
+
+
+def _check_quota(phase: Phase, team: Team, now) -> None:
+    """Refuse a submission over the phase's limits. The team's row is locked so that two
+    uploads at once cannot both take the last one."""
+    if phase.max_submissions_per_day is None and phase.max_submissions_total is None:
+        return
+    Team.objects.select_for_update().filter(pk=team.pk).exists()
+    # Failed submissions (a server problem, a changed phase) do not count against the team.
+    made = Submission.objects.filter(phase=phase, team=team).exclude(status=Submission.FAILED)
+    limit = phase.max_submissions_total
+    if limit is not None and made.count() >= limit:
+        raise _error(f"Your team has made all {limit} submissions the {phase.kind} phase allows.")
+    limit = phase.max_submissions_per_day
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if limit is not None and made.filter(submitted_at__gte=midnight).count() >= limit:
+        raise _error(
+            f"Your team has made its {limit} submissions to the {phase.kind} phase for today; "
+            "the next one can be made after 00:00 UTC."
+        )
 
 
 def enqueue(submission_ids) -> int:
