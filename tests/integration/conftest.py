@@ -96,7 +96,7 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def worker_env(django_db_setup, tmp_path_factory):
+def worker_env(django_db_setup, django_db_blocker, tmp_path_factory):
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
@@ -106,7 +106,15 @@ def worker_env(django_db_setup, tmp_path_factory):
         VAR_DIR=str(tmp_path_factory.mktemp("worker-var")),
         PYTHONPATH=str(ROOT),
     )
-    return env
+    yield env
+    # Connections a killed worker left behind would keep the test database from being dropped.
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(scope="session")
