@@ -1,0 +1,100 @@
+"""The client against the real server (pytest-django's live_server), as a participant with
+an API token; submissions are scored in-process as soon as they are queued."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+
+from competition import scorer, submitting, truth
+from tests.factories import csv_bytes, make_competition, make_team, make_user
+from xacle_cli.__main__ import main
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def server(live_server, settings, tmp_path, monkeypatch):
+    """The live server's address, with files in a temporary folder and a scorer in place of
+    the workers (enqueue is handed the ids on commit, as the broker would be)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
+    cache.clear()
+
+    def score_now(submission_ids):
+        for submission_id in submission_ids:
+            scorer.score_submission(submission_id)
+        return len(submission_ids)
+
+    monkeypatch.setattr(submitting, "enqueue", score_now)
+    yield live_server.url
+    cache.clear()
+    truth.forget()
+
+
+@pytest.fixture
+def alice(server, monkeypatch):
+    """alice is a participant of team Aurora; her settings are in the environment."""
+    competition = make_competition()
+    user = make_user("alice")
+    make_team(competition, "Aurora", user)
+    monkeypatch.setenv("XACLE_URL", server)
+    monkeypatch.setenv("XACLE_TOKEN", Token.objects.create(user=user).key)
+    monkeypatch.setenv("XACLE_COMPETITION", competition.slug)
+    return competition.phases.get(kind="validation")
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_participant_submits_waits_for_the_scores_and_reads_the_leaderboard(
+    alice, tmp_path, capsys
+):
+    good = tmp_path / "predictions.csv"
+    good.write_bytes(csv_bytes(alice))
+    status, out, err = run(capsys, "submit", str(good), "--system", "Aurora_01", "--wait")
+    assert status == 0, err
+    submission_id, head, heading, row = out.splitlines()
+    assert head.startswith(f"Submission {submission_id} scored: system Aurora_01, team Aurora")
+    assert heading.split() == ["SPLIT", "SRCC", "LCC", "KTAU", "MSE", "N"]
+    assert row.split()[0] == "all" and row.split()[-1] == "12"
+
+    status, out, _ = run(capsys, "leaderboard", "--by", "system")
+    assert status == 0
+    assert out.splitlines()[2].split()[:3] == ["1", "Aurora", "Aurora_01"]
+    status, out, _ = run(capsys, "submissions")
+    assert [line.split()[0] for line in out.splitlines()] == ["ID", submission_id]
+
+
+def test_a_broken_file_is_refused_with_its_lines(alice, tmp_path, capsys):
+    ids = list(alice.items().values_list("wav_file_name", flat=True))
+    broken = tmp_path / "broken.csv"
+    broken.write_text(f"wav_file_name,prediction_score\n{ids[0]},nan\n{ids[0]},1\n")
+    status, out, err = run(capsys, "submit", str(broken), "--system", "Aurora_01", "--wait")
+    assert (status, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0] == "The server refused the submission; nothing was stored:"
+    assert any(line.startswith("  Line 2:") for line in lines[1:])
+    assert alice.submissions.count() == 0
+
+
+def test_the_sample_submission_is_a_valid_submission(alice, tmp_path, capsys):
+    sample = tmp_path / "sample.csv"
+    assert run(capsys, "sample", "-o", str(sample))[0] == 0
+    lines = sample.read_text().splitlines()
+    assert lines[0] == "wav_file_name,prediction_score" and len(lines) == 13
+    status, out, err = run(capsys, "submit", str(sample), "--system", "Sample", "--wait")
+    assert status == 0, err
+
+
+def test_the_real_servers_refusals_are_one_line(server, alice, capsys, monkeypatch):
+    status, _, err = run(capsys, "leaderboard", "--competition", "nope")
+    assert status == 2
+    assert err == f"Not found on {server}: a competition 'nope' with a validation phase.\n"
+    monkeypatch.setenv("XACLE_TOKEN", "not-a-token")
+    status, _, err = run(capsys, "submissions")
+    assert status == 2 and err.startswith("The server refused your token (Invalid token)")

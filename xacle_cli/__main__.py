@@ -1,0 +1,180 @@
+"""`python -m xacle_cli COMMAND`: submit predictions and read scores and leaderboards.
+
+Settings come from options or the environment: --url (XACLE_URL), --token (XACLE_TOKEN),
+--competition (XACLE_COMPETITION). Exit status: 0 done, 1 the submission failed to score,
+2 any other problem (a refused file, a wrong token or name, no server), told in one line
+on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from xacle_cli import output
+from xacle_cli.api import ApiError, Client
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+FAILED = 1
+PROBLEM = 2
+
+
+def _settings() -> argparse.ArgumentParser:
+    # Shared by the top level and every command, so that they can stand before or after
+    # the command's name; SUPPRESS keeps a command's parser from blanking a value given first.
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
+        "--url", default=argparse.SUPPRESS, help=f"env XACLE_URL, else {DEFAULT_URL}"
+    )
+    parser.add_argument(
+        "--token", default=argparse.SUPPRESS, help="your API token; env XACLE_TOKEN"
+    )
+    parser.add_argument(
+        "--competition",
+        default=argparse.SUPPRESS,
+        metavar="SLUG",
+        help="the competition; env XACLE_COMPETITION",
+    )
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    settings = _settings()
+    phase = argparse.ArgumentParser(add_help=False)
+    phase.add_argument("--phase", choices=["validation", "test"], default="validation")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print the API's JSON")
+
+    parser = argparse.ArgumentParser(
+        prog="python -m xacle_cli",
+        description="Submit predictions to the XACLE competition server and read the scores.",
+        parents=[settings],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, *parents: argparse.ArgumentParser):
+        return commands.add_parser(name, help=help, parents=[settings, *parents])
+
+    submit = command("submit", "upload a predictions CSV", phase, as_json)
+    submit.add_argument("file", type=Path, help="the CSV: wav_file_name,prediction_score")
+    submit.add_argument("--system", required=True, help="the system's name, e.g. Me_Lab_01")
+    submit.add_argument("--wait", action="store_true", help="wait for the scores")
+    submit.add_argument(
+        "--timeout", type=float, default=600.0, metavar="SECONDS", help="how long --wait waits"
+    )
+
+    status = command("status", "one submission: its status and scores", as_json)
+    status.add_argument("id", type=int, help="the submission's id")
+
+    board = command("leaderboard", "a phase's leaderboard", phase, as_json)
+    board.add_argument("--by", choices=["team", "system"], default="team")
+    board.add_argument("--split", help="a split's name; default: the one the site shows")
+
+    sample = command("sample", "the sample submission CSV", phase)
+    sample.add_argument("-o", "--output", type=Path, help="write it here instead of stdout")
+
+    command("submissions", "your team's submissions, newest first", phase, as_json)
+    return parser
+
+
+def _competition(args: argparse.Namespace) -> str:
+    slug = getattr(args, "competition", None) or os.environ.get("XACLE_COMPETITION")
+    if not slug:
+        # The API has no list of competitions to pick the only one from.
+        raise ApiError(
+            "Name the competition: pass --competition SLUG or set XACLE_COMPETITION "
+            "(the slug is in the site's address: /c/SLUG/)."
+        )
+    return slug
+
+
+def _show(data: Any, text: str, args: argparse.Namespace) -> None:
+    print(json.dumps(data, indent=2) if args.json else text)
+
+
+def _submit(client: Client, args: argparse.Namespace) -> int:
+    try:
+        content = args.file.read_bytes()
+    except OSError as error:
+        raise ApiError(f"{args.file}: cannot be read ({error.strerror or error}).")
+    submission = client.submit(_competition(args), args.phase, args.system, args.file.name, content)
+    if not args.wait:
+        _show(submission, str(submission["id"]), args)
+        return 0
+    if not args.json:
+        print(submission["id"], flush=True)  # the id first: a script can note it before waiting
+        print(f"Waiting for submission {submission['id']} to be scored...", file=sys.stderr)
+    submission = client.wait(submission["id"], timeout=args.timeout)
+    _show(submission, output.submission_text(submission), args)
+    return FAILED if submission["status"] == "failed" else 0
+
+
+def _status(client: Client, args: argparse.Namespace) -> int:
+    submission = client.submission(args.id)
+    _show(submission, output.submission_text(submission), args)
+    return 0
+
+
+def _leaderboard(client: Client, args: argparse.Namespace) -> int:
+    board = client.leaderboard(_competition(args), args.phase, args.by, args.split)
+    _show(board, output.leaderboard_text(board), args)
+    return 0
+
+
+def _sample(client: Client, args: argparse.Namespace) -> int:
+    content = client.sample_submission(_competition(args), args.phase)
+    if args.output is None:
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    try:
+        args.output.write_bytes(content)
+    except OSError as error:
+        raise ApiError(f"{args.output}: cannot be written ({error.strerror or error}).")
+    rows = max(content.count(b"\n") - 1, 0)
+    print(
+        f"Wrote the {args.phase} sample submission ({rows} rows) to {args.output}.", file=sys.stderr
+    )
+    return 0
+
+
+def _submissions(client: Client, args: argparse.Namespace) -> int:
+    submissions = client.submissions(_competition(args), args.phase)
+    _show(submissions, output.submissions_table(submissions, args.phase), args)
+    return 0
+
+
+COMMANDS = {
+    "submit": _submit,
+    "status": _status,
+    "leaderboard": _leaderboard,
+    "sample": _sample,
+    "submissions": _submissions,
+}
+
+
+def main(argv: list[str] | None = None, **client_options: Any) -> int:
+    """Run one command; return the exit status. client_options go to Client (tests pass
+    a quicker sleep or a shorter timeout)."""
+    args = _parser().parse_args(argv)
+    try:
+        client = Client(
+            getattr(args, "url", None) or os.environ.get("XACLE_URL") or DEFAULT_URL,
+            getattr(args, "token", None) or os.environ.get("XACLE_TOKEN"),
+            log=lambda message: print(message, file=sys.stderr),
+            **client_options,
+        )
+        return COMMANDS[args.command](client, args)
+    except ApiError as error:
+        print(str(error), file=sys.stderr)
+        for line in error.lines:
+            print(f"  {line}", file=sys.stderr)
+        return PROBLEM
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Plain-text tables of what the API answers: a submission's scores, a leaderboard, a
+team's submissions. Metrics are shown to four decimals; --json gives full precision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+METRICS = [("SRCC", "srcc"), ("LCC", "lcc"), ("KTAU", "ktau"), ("MSE", "mse")]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
+    """Columns padded to their widest cell, two spaces apart, no trailing blanks. align
+    holds one character a column, "<" (the default) or ">"."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    align = align.ljust(len(widths), "<")
+    lines = []
+    for row in [headers, *rows]:
+        cells = [
+            str(cell).rjust(width) if side == ">" else str(cell).ljust(width)
+            for cell, width, side in zip(row, widths, align, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def when(value: str | None) -> str:
+    """An API time (ISO 8601, UTC) to the minute: 2026-03-01T12:34:56Z -> 2026-03-01 12:34."""
+    return value[:16].replace("T", " ") if value else "-"
+
+
+def _metric_cells(row: dict[str, Any]) -> list[str]:
+    return [number(row.get(key)) for _, key in METRICS] + [str(row.get("n", "-"))]
+
+
+def scores_table(scores: Sequence[dict[str, Any]]) -> str:
+    """One row a split: SRCC, LCC, KTAU, MSE and N."""
+    headers = ["SPLIT", *(name for name, _ in METRICS), "N"]
+    rows = [[score["split"], *_metric_cells(score)] for score in scores]
+    return table(headers, rows, "<>>>>>")
+
+
+def submission_text(submission: dict[str, Any]) -> str:
+    """What `status` prints: the submission, then its visible scores or why it failed."""
+    status = submission["status"]
+    head = (
+        f"Submission {submission['id']} {status}: system {submission['system_name']}, "
+        f"team {submission['team']}, {submission['phase']} phase, "
+        f"submitted {when(submission.get('submitted_at'))} UTC"
+    )
+    if status == "failed":
+        return f"{head}\nReason: {submission.get('reason') or '(none given)'}"
+    if status != "scored":
+        return head
+    if not submission["scores"]:
+        # A participant is never shown a score of a split hidden until the reveal.
+        return f"{head}\nNo score is visible yet: the phase's splits are hidden until the reveal."
+    return f"{head}\n{scores_table(submission['scores'])}"
+
+
+def leaderboard_text(board: dict[str, Any]) -> str:
+    """A leaderboard as a table, rank first; baseline rows have no rank and are marked."""
+    head = f"Leaderboard: {board['phase']} phase, split {board['split']}, by {board['by']}"
+    if board.get("hidden"):
+        planned = board.get("reveal_planned_at")
+        reveal = f" (planned {when(planned)} UTC)" if planned else ""
+        return f"{head}\nHidden until the reveal{reveal}."
+    if not board["rows"]:
+        return f"{head}\nNo scored submissions yet."
+    headers = ["RANK", "TEAM", "SYSTEM", *(name for name, _ in METRICS), "N", "SUBMISSIONS"]
+    rows = [
+        [
+            "-" if row["rank"] is None else str(row["rank"]),
+            f"{row['team']} (baseline)" if row.get("baseline") else row["team"],
+            row["system"],
+            *_metric_cells(row),
+            str(row["submissions"]),
+        ]
+        for row in board["rows"]
+    ]
+    return f"{head}\n{table(headers, rows, '><<>>>>>>')}"
+
+
+def submissions_table(submissions: Sequence[dict[str, Any]], phase: str) -> str:
+    """A team's submissions, newest first, with the SRCC of each split it can see."""
+    if not submissions:
+        return f"Your team has no submissions in the {phase} phase."
+    splits: list[str] = []
+    for submission in submissions:
+        splits += [s["split"] for s in submission["scores"] if s["split"] not in splits]
+    headers = ["ID", "SUBMITTED (UTC)", "SYSTEM", "STATUS", *(f"SRCC {s}" for s in splits)]
+    rows = []
+    for submission in submissions:
+        srcc = {score["split"]: score["srcc"] for score in submission["scores"]}
+        rows.append(
+            [
+                str(submission["id"]),
+                when(submission.get("submitted_at")),
+                submission["system_name"],
+                submission["status"],
+                *(number(srcc.get(split)) for split in splits),
+            ]
+        )
+    return table(headers, rows, ">" + "<<<" + ">" * len(splits))
