@@ -80,15 +80,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _competition(args: argparse.Namespace) -> str:
+def _competition(args: argparse.Namespace, client: Client) -> str:
+    """The competition named by option or environment, else the server's only one."""
     slug = getattr(args, "competition", None) or os.environ.get("XACLE_COMPETITION")
-    if not slug:
-        # The API has no list of competitions to pick the only one from.
-        raise ApiError(
-            "Name the competition: pass --competition SLUG or set XACLE_COMPETITION "
-            "(the slug is in the site's address: /c/SLUG/)."
-        )
-    return slug
+    if slug:
+        return slug
+    slugs = [competition["slug"] for competition in client.competitions()]
+    if len(slugs) == 1:
+        return slugs[0]
+    known = f" (this server has: {', '.join(slugs)})" if slugs else " (this server has none)"
+    raise ApiError(
+        "Name the competition: pass --competition SLUG or set XACLE_COMPETITION" + known + "."
+    )
 
 
 def _show(data: Any, text: str, args: argparse.Namespace) -> None:
@@ -100,7 +103,9 @@ def _submit(client: Client, args: argparse.Namespace) -> int:
         content = args.file.read_bytes()
     except OSError as error:
         raise ApiError(f"{args.file}: cannot be read ({error.strerror or error}).")
-    submission = client.submit(_competition(args), args.phase, args.system, args.file.name, content)
+    submission = client.submit(
+        _competition(args, client), args.phase, args.system, args.file.name, content
+    )
     if not args.wait:
         _show(submission, str(submission["id"]), args)
         return 0
@@ -119,13 +124,13 @@ def _status(client: Client, args: argparse.Namespace) -> int:
 
 
 def _leaderboard(client: Client, args: argparse.Namespace) -> int:
-    board = client.leaderboard(_competition(args), args.phase, args.by, args.split)
+    board = client.leaderboard(_competition(args, client), args.phase, args.by, args.split)
     _show(board, output.leaderboard_text(board), args)
     return 0
 
 
 def _sample(client: Client, args: argparse.Namespace) -> int:
-    content = client.sample_submission(_competition(args), args.phase)
+    content = client.sample_submission(_competition(args, client), args.phase)
     if args.output is None:
         sys.stdout.write(content.decode("utf-8"))
         return 0
@@ -141,7 +146,7 @@ def _sample(client: Client, args: argparse.Namespace) -> int:
 
 
 def _submissions(client: Client, args: argparse.Namespace) -> int:
-    submissions = client.submissions(_competition(args), args.phase)
+    submissions = client.submissions(_competition(args, client), args.phase)
     _show(submissions, output.submissions_table(submissions, args.phase), args)
     return 0
 

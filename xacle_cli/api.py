@@ -149,6 +149,10 @@ class Client:
         )
         return self._json(answer)
 
+    def competitions(self) -> list[dict[str, Any]]:
+        """Every competition on the server: slug and title."""
+        return self.get_json("/api/competitions/", missing="the list of competitions", expect=list)
+
     def submission(self, submission_id: int) -> dict[str, Any]:
         return self.get_json(
             f"/api/submissions/{submission_id}/",

@@ -111,6 +111,12 @@ class PhaseSerializer(serializers.ModelSerializer):
         return phase.state()
 
 
+class CompetitionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Competition
+        fields = ["slug", "title"]
+
+
 class CompetitionSerializer(serializers.ModelSerializer):
     phases = PhaseSerializer(many=True, source="phase_list")
 

@@ -7,6 +7,7 @@ app_name = "api"
 PHASE = "competitions/<slug:slug>/phases/<str:phase>/"
 
 urlpatterns = [
+    path("competitions/", views.CompetitionListView.as_view(), name="competitions"),
     path("competitions/<slug:slug>/", views.CompetitionView.as_view(), name="competition"),
     path(PHASE + "submissions/", views.PhaseSubmissionsView.as_view(), name="submissions"),
     path(PHASE + "leaderboard/", views.LeaderboardView.as_view(), name="leaderboard"),

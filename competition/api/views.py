@@ -22,7 +22,7 @@ from competition.access import (
     team_of,
 )
 from competition.api import serializers, throttles
-from competition.models import Submission
+from competition.models import Competition, Submission
 from competition.truth import phase_ids
 from competition.upload_handlers import accept_upload, too_large_message
 from competition.views.downloads import csv_response
@@ -37,6 +37,17 @@ SAMPLE_SCORE = "5.0"
 
 def errors(*messages, code=status.HTTP_400_BAD_REQUEST) -> Response:
     return Response({"errors": list(messages)}, status=code)
+
+
+class CompetitionListView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses=serializers.CompetitionSummarySerializer(many=True))
+    def get(self, request):
+        """Every competition on this server, newest first (slug and title)."""
+        competitions = Competition.objects.order_by("-created_at")
+        return Response(serializers.CompetitionSummarySerializer(competitions, many=True).data)
 
 
 class CompetitionView(APIView):

@@ -178,3 +178,9 @@ def test_anonymous_reading_is_throttled_per_address(api_anonymous, competition, 
         assert api_anonymous.get("/api/competitions/xacle/").status_code == 200
     response = api_anonymous.get("/api/competitions/xacle/")
     assert response.status_code == 429 and "Retry-After" in response
+
+
+def test_the_competitions_are_listed_for_anyone(api_anonymous, competition):
+    response = api_anonymous.get("/api/competitions/")
+    assert response.status_code == 200
+    assert response.json() == [{"slug": "xacle", "title": competition.title}]

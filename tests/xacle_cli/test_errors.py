@@ -146,13 +146,25 @@ def test_waiting_gives_up_after_the_timeout(api):
         Client(api.url).wait(17, timeout=0)
 
 
-def test_an_unreadable_file_or_no_competition_is_one_line(cli, tmp_path, monkeypatch):
+def test_an_unreadable_file_or_no_competition_is_one_line(cli, api, tmp_path, monkeypatch):
     status, _, err = cli("submit", str(tmp_path / "missing.csv"), "--system", "A")
     assert status == 2
     assert err.endswith("missing.csv: cannot be read (No such file or directory).\n")
     monkeypatch.delenv("XACLE_COMPETITION")
+    two = [{"slug": "xacle", "title": "X"}, {"slug": "other", "title": "O"}]
+    api.on("GET", "/api/competitions/", Answer(body=two))
     status, _, err = cli("leaderboard")
     assert status == 2 and err.startswith("Name the competition: pass --competition SLUG")
+    assert "this server has: xacle, other" in err
+
+
+def test_the_servers_only_competition_needs_no_name(cli, api, monkeypatch):
+    monkeypatch.delenv("XACLE_COMPETITION")
+    api.on("GET", "/api/competitions/", Answer(body=[{"slug": "solo", "title": "S"}]))
+    api.on("GET", "/api/competitions/solo/phases/validation/sample_submission/",
+           Answer(body=b"wav_file_name,prediction_score\n"))  # fmt: skip
+    status, out, _ = cli("sample")
+    assert status == 0 and out.startswith("wav_file_name,prediction_score")
 
 
 @pytest.mark.parametrize("url", ["xacle.example.org", "file:///etc/passwd", "http//x", "http:x"])
