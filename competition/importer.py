@@ -66,13 +66,14 @@ def _read_partition(meta: Path, partition: str) -> PartitionData:
     per_rating, average = meta / f"{partition}.csv", meta / f"{partition}_average.csv"
     if not per_rating.exists() and not average.exists():
         raise DatasetError(f"{per_rating} is missing (and so is {average.name}).")
-    if per_rating.exists() and _header(per_rating) == ["wav_file_name", "text"]:
+    use_ratings = per_rating.exists()
+    if use_ratings and _header(per_rating) == ["wav_file_name", "text"]:
         # The test set as published during the challenge: texts, no ratings.
         if not average.exists():
             return _texts_only(per_rating)
-        per_rating = Path("/nonexistent")
+        use_ratings = False
     try:
-        if per_rating.exists():
+        if use_ratings:
             found = scoring.read_truth(per_rating)
             ratings: dict[str, list[tuple[str, float]]] = {}
             for wav, listener, score in found.ratings or []:

@@ -3,6 +3,7 @@ update, safe to run twice, in batches when an organizer rescores everything."""
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -144,9 +145,9 @@ def stale_submissions(queued_seconds: int, scoring_seconds: int):
     """Submissions the workers seem to have lost: queued, or stuck scoring, too long."""
     now = timezone.now()
     queued = Submission.objects.filter(
-        status=Submission.QUEUED, queued_at__lt=now - timezone.timedelta(seconds=queued_seconds)
+        status=Submission.QUEUED, queued_at__lt=now - timedelta(seconds=queued_seconds)
     )
     stuck = Submission.objects.filter(
-        status=Submission.SCORING, queued_at__lt=now - timezone.timedelta(seconds=scoring_seconds)
+        status=Submission.SCORING, queued_at__lt=now - timedelta(seconds=scoring_seconds)
     )
     return queued | stuck

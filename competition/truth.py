@@ -11,9 +11,17 @@ import numpy as np
 import scoring
 from competition.models import Item, Phase, Split
 
-_truth_cache: dict[int, "PhaseTruth"] = {}
-_ids_cache: dict[int, tuple[int, list[str]]] = {}
-_readers: dict[int, tuple[int, scoring.SubmissionReader]] = {}
+# (what, phase id) -> (the phase's truth_version when built, the value)
+_cache: dict[tuple[str, int], tuple[int, object]] = {}
+
+
+def _per_phase(what: str, phase: Phase, build):
+    """build(phase), kept until the phase's truth_version moves on."""
+    key = (what, phase.pk)
+    cached = _cache.get(key)
+    if cached is None or cached[0] != phase.truth_version:
+        cached = _cache[key] = (phase.truth_version, build(phase))
+    return cached[1]
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,6 @@ class SplitTruth:
 
 @dataclass(frozen=True)
 class PhaseTruth:
-    version: int
     n: int
     splits: list[SplitTruth]
 
@@ -36,9 +43,10 @@ class TruthMissing(Exception):
 
 def phase_truth(phase: Phase) -> PhaseTruth:
     """The prepared truth of every split of the phase; rebuilt when the ratings change."""
-    cached = _truth_cache.get(phase.pk)
-    if cached is not None and cached.version == phase.truth_version:
-        return cached
+    return _per_phase("truth", phase, _build_truth)
+
+
+def _build_truth(phase: Phase) -> PhaseTruth:
     rows = list(phase.items().values_list("id", "mean_score"))
     if any(mean is None for _, mean in rows):
         raise TruthMissing(f"{phase} has items without ratings")
@@ -53,48 +61,38 @@ def phase_truth(phase: Phase) -> PhaseTruth:
         index = np.sort(np.array(members.get(split_id, []), dtype=np.intp))
         if len(index) >= 2:
             splits.append(SplitTruth(split_id, index, scoring.prepare(means[index])))
-    truth = PhaseTruth(version=phase.truth_version, n=len(rows), splits=splits)
-    _truth_cache[phase.pk] = truth
-    return truth
+    return PhaseTruth(n=len(rows), splits=splits)
 
 
 def phase_ids(phase: Phase) -> list[str]:
     """The phase's wav_file_names in canonical order (predictions are stored in it)."""
-    cached = _ids_cache.get(phase.pk)
-    if cached is not None and cached[0] == phase.truth_version:
-        return cached[1]
-    ids = list(phase.items().values_list("wav_file_name", flat=True))
-    _ids_cache[phase.pk] = (phase.truth_version, ids)
-    return ids
+    return _per_phase(
+        "ids", phase, lambda p: list(p.items().values_list("wav_file_name", flat=True))
+    )
 
 
 def other_partition_ids(phase: Phase) -> dict[str, list[str]]:
     """Ids of the competition's other partitions, so an upload that mixes them up is told so."""
-    key = -phase.pk
-    cached = _ids_cache.get(key)
-    if cached is None or cached[0] != phase.truth_version:
-        others: dict[str, list[str]] = {}
-        rows = Item.objects.filter(competition_id=phase.competition_id).exclude(
-            partition=phase.kind
-        )
-        for partition, wav in rows.values_list("partition", "wav_file_name"):
-            others.setdefault(partition, []).append(wav)
-        cached = (phase.truth_version, others)
-        _ids_cache[key] = cached
-    return cached[1]
+    return _per_phase("others", phase, _build_others)
+
+
+def _build_others(phase: Phase) -> dict[str, list[str]]:
+    others: dict[str, list[str]] = {}
+    rows = Item.objects.filter(competition_id=phase.competition_id).exclude(partition=phase.kind)
+    for partition, wav in rows.values_list("partition", "wav_file_name"):
+        others.setdefault(partition, []).append(wav)
+    return others
 
 
 def submission_reader(phase: Phase) -> scoring.SubmissionReader:
     """The phase's ids indexed once, for reading uploads; no ground truth in it."""
-    cached = _readers.get(phase.pk)
-    if cached is None or cached[0] != phase.truth_version:
-        reader = scoring.SubmissionReader(phase_ids(phase), phase.kind, other_partition_ids(phase))
-        cached = _readers[phase.pk] = (phase.truth_version, reader)
-    return cached[1]
+    return _per_phase(
+        "reader",
+        phase,
+        lambda p: scoring.SubmissionReader(phase_ids(p), p.kind, other_partition_ids(p)),
+    )
 
 
 def forget():
-    """Drop every cached truth (tests, and after an import in the same process)."""
-    _truth_cache.clear()
-    _ids_cache.clear()
-    _readers.clear()
+    """Drop every cached value (tests, and after an import in the same process)."""
+    _cache.clear()
