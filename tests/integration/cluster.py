@@ -32,7 +32,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -77,7 +76,7 @@ TEST_TUNING = {
     "WEB_CONCURRENCY": "2",
     "THROTTLE_UPLOADS": "100000/min",
     "THROTTLE_USER": "100000/min",
-    "STALE_QUEUED_SECONDS": "10",
+    "STALE_QUEUED_SECONDS": "5",
     "SWEEP_INTERVAL_SECONDS": "2",
     "CELERY_VISIBILITY_TIMEOUT": "8",
     "CELERY_RESTORE_INTERVAL": "1",
@@ -91,11 +90,6 @@ POSTGRES_SETTINGS = {
     "tcp_keepalives_idle": "5",
     "tcp_keepalives_interval": "2",
     "tcp_keepalives_count": "2",
-}
-ROLES = {
-    "web": lambda commands: commands["gunicorn"],
-    "worker": lambda commands: commands["worker"],
-    "beat": lambda commands: commands["beat"],
 }
 CLONE_NEWNET = 0x40000000
 
@@ -263,6 +257,18 @@ class Cluster:
 
     def build(self):
         started = time.monotonic()
+        self.build_network(["db", "lb", *WEB_HOSTS, *WORKER_HOSTS, "client", "client2"])
+        self.timings["network"] = time.monotonic() - started
+        self.start_db()
+        self.timings["db"] = time.monotonic() - started
+        self.prepare_site()
+        self.timings["site"] = time.monotonic() - started
+        self.start_app_hosts()
+        self.start_lb()
+        self.timings["ready"] = time.monotonic() - started
+
+    def build_network(self, hosts: list[str]):
+        """The namespaces, the bridge and the reaper; leftovers of dead runs removed first."""
         remove_leftovers()
         remove_run(self.run)
         self.base = Path(tempfile.mkdtemp(prefix=f"{PREFIX}-"))
@@ -274,16 +280,8 @@ class Cluster:
         ip("netns", "add", switch)
         ip("-n", switch, "link", "add", "name", "br0", "type", "bridge")
         ip("-n", switch, "link", "set", "br0", "up")
-        for name in ["db", "lb", *WEB_HOSTS, *WORKER_HOSTS, "client", "client2"]:
+        for name in hosts:
             self.add_host(name)
-        self.timings["network"] = time.monotonic() - started
-        self.start_db()
-        self.timings["db"] = time.monotonic() - started
-        self.prepare_site()
-        self.timings["site"] = time.monotonic() - started
-        self.start_app_hosts()
-        self.start_lb()
-        self.timings["ready"] = time.monotonic() - started
 
     def add_host(self, name: str) -> Host:
         ns, switch = self.ns(name), self.ns("net")
@@ -297,7 +295,6 @@ class Cluster:
             for other in ADDRESSES
         )
         (etc / "hosts").write_text(f"127.0.0.1 localhost\n{names}")
-        (etc / "hostname").write_text(name + "\n")
         ip("netns", "add", ns)
         port = f"p-{name}"
         ip("-n", switch, "link", "add", "name", port, "type", "veth", "peer", "name", "eth0",
@@ -364,8 +361,8 @@ class Cluster:
         self.spawn(
             "db", "postgres",
             [str(pg_bin / "postgres"), "-D", str(data), "-c", f"listen_addresses={address('db')}",
-             "-c", "port=5432", "-c", f"unix_socket_directories={data}", "-c", "max_connections=200",
-             *settings],
+             "-c", "port=5432", "-c", f"unix_socket_directories={data}",
+             "-c", "max_connections=200", *settings],
             user="postgres",
         )  # fmt: skip
         (folder / "redis").mkdir()
@@ -506,8 +503,8 @@ class Cluster:
         folder = self.hosts["lb"].folder
         for sub in ("logs", "tmp"):
             (folder / sub).mkdir(exist_ok=True)
-        self.spawn("lb", "nginx", ["nginx", "-p", f"{folder}/", "-c",
-                                    str(ROOT / "docker" / "nginx.conf"), "-g", "daemon off;"])  # fmt: skip
+        config = str(ROOT / "docker" / "nginx.conf")
+        self.spawn("lb", "nginx", ["nginx", "-p", f"{folder}/", "-c", config, "-g", "daemon off;"])
 
         def answers():
             try:
@@ -566,7 +563,8 @@ class Cluster:
 
     def http(self, from_host: str, to_host: str, method: str, path: str, body: bytes = b"",
              headers: dict | None = None, port: int = 80, timeout: float = 30):  # fmt: skip
-        """(status, headers, body) of one request made from inside from_host's namespace."""
+        """(status, headers (an http.client.HTTPMessage), body) of one request made from
+        inside from_host's namespace."""
 
         def request():
             conn = http.client.HTTPConnection(address(to_host), port, timeout=timeout)
@@ -574,7 +572,7 @@ class Cluster:
                 conn.request(method, path, body=body or None,
                              headers={"Host": to_host, **(headers or {})})  # fmt: skip
                 response = conn.getresponse()
-                return response.status, dict(response.getheaders()), response.read()
+                return response.status, response.msg, response.read()
             finally:
                 conn.close()
 

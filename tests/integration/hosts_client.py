@@ -33,18 +33,25 @@ def submission_csv(system: str, ids: list[str]) -> bytes:
     return ("wav_file_name,prediction_score\n" + rows).encode()
 
 
-def multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
+def multipart(fields: dict, filename: str, data: bytes, boundary: str) -> tuple[bytes, str]:
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        f"Content-Type: text/csv\r\n\r\n".encode() + data + b"\r\n"
+        f"Content-Type: text/csv\r\n\r\n".encode()
+        + data
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def upload_body(system: str, ids: list[str], key: str) -> tuple[bytes, str]:
+    """The request body of a system's upload; the same bytes every time for one key."""
+    fields = {"system_name": system}
+    return multipart(fields, f"{system}.csv", submission_csv(system, ids), key.replace("-", ""))
 
 
 class Recorder:
@@ -82,10 +89,8 @@ def participant(args, index: int, token: str, ids: list[str], recorder: Recorder
     while time.time() < deadline and not _stopped(args):
         number += 1
         system = f"{args.tag}-c{index}-{number}"
-        body, content_type = multipart(
-            {"system_name": system}, f"{system}.csv", submission_csv(system, ids)
-        )
         key = str(uuid.uuid4())
+        body, content_type = upload_body(system, ids, key)
         headers = {"Authorization": f"Token {token}", "Idempotency-Key": key,
                    "Content-Type": content_type}  # fmt: skip
         first, attempt = time.time(), 0
