@@ -434,11 +434,8 @@ class Cluster:
         self.manage("migrate", "--noinput", "-v", "0")
         if self.audit:
             self.install_audit()
-        self.manage("collectstatic", "--noinput", "-v", "0")
         dataset = write_dataset(self.shared, n_train=2, n_validation=self.n_items, n_test=10)
         self.dataset = dataset
-        self.manage("import_dataset", str(dataset), "--competition", COMPETITION, "--title",
-                    "XACLE hosts")  # fmt: skip
         names = [f"p{i:02d}" for i in range(self.n_clients)] + ["guard"]
         script = (
             "import json\n"
@@ -451,7 +448,15 @@ class Cluster:
             "    tokens.append(Token.objects.create(user=user).key)\n"
             "print('TOKENS=' + json.dumps(tokens))\n"
         )
-        output = self.manage("shell", "-c", script)
+        # Three one-off commands at once, each from a host of its own.
+        with ThreadPoolExecutor(3) as pool:
+            static = pool.submit(self.manage, "collectstatic", "--noinput", "-v", "0",
+                                 host="web2")  # fmt: skip
+            imported = pool.submit(self.manage, "import_dataset", str(dataset), "--competition",
+                                   COMPETITION, "--title", "XACLE hosts", host="web1")  # fmt: skip
+            users = pool.submit(self.manage, "shell", "-c", script, host="work1")
+            static.result(), imported.result()
+            output = users.result()
         tokens = json.loads(output.split("TOKENS=", 1)[1].splitlines()[0])
         self.tokens, self.guard_token = tokens[:-1], tokens[-1]
         self.ids = [row[0] for row in self.query(
