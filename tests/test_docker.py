@@ -108,3 +108,10 @@ def test_compose_shares_uploads_static_files_and_the_data_set_between_services()
 def test_compose_runs_postgresql_with_the_settings_the_cluster_test_gives_it():
     command = compose()["services"]["postgres"]["command"]
     assert {f"-c {key}=" in command for key in hosts.POSTGRES_SETTINGS} == {True}
+
+
+def test_every_setting_the_cluster_test_gives_its_hosts_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    names = [*hosts.PRODUCTION_ENV, *hosts.PATH_SETTINGS, *hosts.DEPLOYMENT_SETTINGS,
+             *hosts.TEST_TUNING]  # fmt: skip
+    assert [name for name in names if not re.search(rf"`{name}[`=]", readme)] == []
