@@ -79,6 +79,7 @@ def test_compose_puts_the_cluster_tests_nginx_configuration_in_front():
     upstreams = set(re.findall(r"^\s*server (\S+?)(?: |;)", nginx, re.M))
     assert upstreams == {f"{host}:8000" for host in hosts.WEB_HOSTS}
     assert "alias static/;" in nginx and "X-Forwarded-For $proxy_add_x_forwarded_for" in nginx
+    assert "proxy_request_buffering on;" in nginx
 
 
 def test_compose_gives_the_app_services_the_settings_the_cluster_gives_its_hosts():
