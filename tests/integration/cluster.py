@@ -134,7 +134,7 @@ def netns_available() -> str | None:
     """None when this process may make network namespaces; else why not."""
     if shutil.which("ip") is None:
         return "the ip command (iproute2) is not installed"
-    probe = f"{PREFIX}-probe{os.getpid()}"
+    probe = f"{PREFIX}-{os.getpid()}-probe"
     made = ip("netns", "add", probe, check=False)
     if made.returncode != 0:
         return f"ip netns add is refused here: {made.stderr.strip()}"
