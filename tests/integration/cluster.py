@@ -415,7 +415,8 @@ class Cluster:
         return {
             **PRODUCTION_ENV,
             "VAR_DIR": str(folder / "var"),
-            "MEDIA_ROOT": str(self.shared / "media"),
+            # Workers read predictions from the database: they get no shared storage.
+            "MEDIA_ROOT": str(self.shared / "media" if host in WEB_HOSTS else folder / "media"),
             "STATIC_ROOT": str(self.hosts["lb"].folder / "static"),
             "SECRET_KEY": "hosts-test-secret-key-" + "x" * 40,
             "ALLOWED_HOSTS": ",".join(["lb", *WEB_HOSTS]),
