@@ -401,14 +401,13 @@ def test_a_third_worker_host_started_mid_run_takes_work_at_once(healthy):
     stop = cluster.base / "stop-third"
     load = cluster.clients("third", 300, clients=8, stop_file=stop)
     try:
-        time.sleep(3)
+        time.sleep(1)
         started = time.time()
         cluster.start_worker("work3", wait=False)
         cluster.wait_worker("work3")
         ready = time.time()
         wait_until(lambda: scored_by_since(cluster, "work3", started), 60, "work3 scoring")
         first = time.time()
-        time.sleep(2)
     finally:
         stop.touch()
     attempts = load.wait()
