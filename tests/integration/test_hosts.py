@@ -336,6 +336,13 @@ def test_a_web_host_killed_mid_burst_costs_only_its_requests_in_flight(healthy):
     lost = failed(attempts)
     assert all(a["start"] <= dead for a in lost), [a for a in lost if a["start"] > dead]
     outcome = settle(cluster, attempts)
+    # lb sent everything to web2 once web1 was dead.
+    after_kill = cluster.query(
+        "SELECT host(client), count(*) FROM hosts_audit WHERE what = 'insert' "
+        "AND at > to_timestamp(%s) GROUP BY 1",
+        dead,
+    )
+    assert [cluster.host_of(client) for client, _ in after_kill] == ["web2"]
     # After the kill every request is answered: a new upload with 201, a retry of one that
     # web1 had stored before dying with 200 and that submission (settle checked which).
     after = [a for a in attempts if a["start"] > dead]
