@@ -456,9 +456,9 @@ def test_web_hosts_see_each_client_by_its_own_address_through_the_balancer(healt
     limit = int(hosts.TEST_TUNING["LOGIN_FAILURE_LIMIT"])
     statuses = [login(cluster, "client", "lb", "p00", "wrong")[0] for _ in range(limit + 1)]
     assert statuses[: limit - 1] == [200] * (limit - 1) and statuses[-1] == 429, statuses
-    # Claiming to be client2 does not lift client's lockout.
+    # The address is locked out, for any name; claiming to be client2 does not lift it.
     forged = hosts.address("client2")
-    assert login(cluster, "client", "lb", "p00", "wrong", forwarded_for=forged)[0] == 429
+    assert login(cluster, "client", "lb", "p02", "wrong", forwarded_for=forged)[0] == 429
     # client2, behind the same balancer, is not locked out: a wrong password is just wrong,
     # the right one logs in.
     assert login(cluster, "client2", "lb", "p01", "wrong")[0] == 200
