@@ -88,8 +88,8 @@ def test_compose_gives_the_app_services_the_settings_the_cluster_gives_its_hosts
     for name in APP_SERVICES:
         env = {key: resolved(value) for key, value in services[name]["environment"].items()}
         assert {key: env.get(key) for key in hosts.PRODUCTION_ENV} == hosts.PRODUCTION_ENV, name
-        # Besides those: only documented settings the cluster test tunes, and the file limit.
-        assert set(env) - wanted <= set(hosts.TEST_TUNING) | {"SUBMISSION_MAX_BYTES"}, name
+        # Besides those: only documented settings the cluster test tunes or leaves as they are.
+        assert set(env) - wanted <= set(hosts.TEST_TUNING) | set(hosts.DEFAULTED_SETTINGS), name
         assert wanted <= set(env), name
         # The host names in the URLs are the compose services; in the cluster, the db host.
         for service in ("postgres", "redis"):

@@ -70,6 +70,8 @@ PRODUCTION_ENV = {
 PATH_SETTINGS = ("VAR_DIR", "MEDIA_ROOT", "STATIC_ROOT")
 # Set per deployment (compose takes them from the operator's environment).
 DEPLOYMENT_SETTINGS = ("SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS")
+# Documented settings compose passes through and the cluster leaves at their defaults.
+DEFAULTED_SETTINGS = ("SUBMISSION_MAX_BYTES", "HTTPS", "HSTS_PRELOAD")
 # Documented settings the test shortens so that recovery fits in a test run; production
 # keeps the README's defaults.
 TEST_TUNING = {
