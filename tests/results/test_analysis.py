@@ -79,8 +79,9 @@ def test_the_organizer_command_computes_it(systems, capsys):
     assert "private: 4 systems, 50 resamples, ceiling SRCC" in capsys.readouterr().out
 
 
-def test_scores_request_one_debounced_analysis_per_phase(test_phase, aurora, scored_submission,
-                                                         monkeypatch, django_capture_on_commit_callbacks):  # fmt: skip
+def test_scores_request_one_debounced_analysis_per_phase(
+    test_phase, aurora, scored_submission, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr("results.tasks.send_debounced", lambda ids: sent.extend(ids))
     with django_capture_on_commit_callbacks(execute=True):
