@@ -24,7 +24,7 @@ def fig3(report: Report):
     and the human ceiling as lines."""
     plt = _pyplot()
     teams = report.team_best()
-    width = max(5.0, 0.38 * len(teams) + 1.5)
+    width = max(8.0, 0.4 * len(teams) + 2.0)
     fig, ax = plt.subplots(figsize=(width, 3.4), layout="constrained")
     xs = range(len(teams))
     heights = [s.srcc for s in teams]

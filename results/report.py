@@ -44,6 +44,15 @@ class Report:
     descriptions: list[dict]
 
     @property
+    def subset_sizes(self) -> dict[str, int]:
+        """Pairs per subset of the split (the same for every system)."""
+        sizes = {}
+        for system in self.systems:
+            for name, score in system.subsets.items():
+                sizes.setdefault(name, score["n"])
+        return sizes
+
+    @property
     def ranked(self) -> list[SystemResult]:
         return [s for s in self.systems if not s.baseline]
 

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, **options):
+        if options["resamples"] < 1:
+            raise CommandError(f"--resamples must be 1 or more, not {options['resamples']}.")
         competition = get_competition(options["competition"])
         if options["phase"]:
             phases = [get_phase(competition, options["phase"])]
