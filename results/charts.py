@@ -5,7 +5,7 @@ import io
 
 from results.report import Report
 
-FIGURES = ("fig3", "fig4")
+FIGURES = ("fig3", "fig4", "census")
 
 
 def _pyplot():
@@ -105,6 +105,38 @@ def fig4(report: Report):
     return fig
 
 
+def census(report: Report):
+    """What the described systems used: encoders, predictors and losses as counts of
+    systems, and how many used external data."""
+    plt = _pyplot()
+    found = report.census
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.4), layout="constrained")
+    parts = [("encoders", "Encoders"), ("predictor", "Predictors"), ("losses", "Losses")]
+    for ax, (key, title) in zip(axes, parts, strict=False):
+        counts = found.get(key) or []
+        if counts:
+            names, values = zip(*counts[:12], strict=True)
+            ax.barh(range(len(names)), values, color="#3b6ea8")
+            ax.set_yticks(range(len(names)), names, fontsize=8)
+            ax.invert_yaxis()
+            ax.set_xlabel("Systems")
+        else:
+            _empty(ax, "No system descriptions yet")
+        ax.set_title(title, fontsize=9)
+    ax = axes[3]
+    total = found.get("systems", 0)
+    if total:
+        used = found.get("external_data", 0)
+        ax.bar([0, 1], [used, total - used], color=["#3b6ea8", "#9bb5d3"])
+        ax.set_xticks([0, 1], ["External data", "None"])
+        ax.set_ylabel("Systems")
+    else:
+        _empty(ax, "No system descriptions yet")
+    ax.set_title("External data", fontsize=9)
+    fig.suptitle(f"Census of {total} system descriptions", fontsize=10)
+    return fig
+
+
 def _titled(ax, title, r):
     ax.set_title(title + (f" (r = {r:.3f})" if r is not None else ""), fontsize=9)
 
@@ -118,7 +150,7 @@ def _empty(ax, text):
 def draw(report: Report, name: str):
     if name not in FIGURES:
         raise ValueError(f"no figure {name!r}")
-    return {"fig3": fig3, "fig4": fig4}[name](report)
+    return {"fig3": fig3, "fig4": fig4, "census": census}[name](report)
 
 
 def render(figure, fmt: str) -> bytes:

@@ -247,6 +247,8 @@ def write(report: Report, fmt: str, out: Path) -> list[Path]:
         files[f"{stem}-table2.tex"] = table_latex(report)
         files[f"{stem}-subsets.tex"] = subsets_latex(report)
     for name in charts.FIGURES:
+        if name == "census" and not report.descriptions:
+            continue  # nothing to count yet
         for figure_format in ("pdf", "png"):
             files[f"{stem}-{name}.{figure_format}"] = charts.render(
                 charts.draw(report, name), figure_format

@@ -143,3 +143,35 @@ def test_the_web_process_does_not_import_matplotlib_at_start_up():
         check=True,
     )
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+DESCRIPTIONS = [
+    {"team": "Aurora", "system": "Aurora_01", "encoders": ["M2D-CLAP", "BEATs"],
+     "predictor": "Transformer + MLP", "losses": ["MSE", "ranking"], "external_data": True,
+     "parameters": 120_000_000},
+    {"team": "Borealis", "system": "=cmd|' /C calc'!A0", "encoders": ["M2D-CLAP"],
+     "predictor": "SVR", "losses": ["MSE"], "external_data": False, "parameters": 8_000_000},
+]  # fmt: skip
+
+
+def test_described_systems_fill_the_census_and_the_parameter_plot(analysed, as_olga, monkeypatch):
+    # The seam to the system descriptions (issue 13) returns records like these.
+    monkeypatch.setattr("results.descriptions.system_descriptions", lambda phase: DESCRIPTIONS)
+    page = as_olga.get("/c/xacle/results/test/").content.decode()
+    assert "No system descriptions exist yet" not in page
+    assert "2 systems described; 1 used external data." in page
+    assert 'M2D-CLAP</td><td class="num">2</td>' in page
+    assert as_olga.get("/c/xacle/results/test/census.png").status_code == 200
+    from results import charts
+    from results.report import build_report
+
+    figure = charts.fig4(build_report(analysed))
+    assert figure.axes[1].collections, "the parameter plot has its points"
+    charts.render(figure, "png")
+
+
+def test_without_descriptions_the_census_says_so(analysed, as_olga):
+    from results.descriptions import census
+
+    assert census([])["systems"] == 0
+    assert as_olga.get("/c/xacle/results/test/census.svg").status_code == 200
