@@ -108,3 +108,27 @@ def test_a_phase_without_scores_or_ratings_is_analysed_without_fuss(competition)
     phase = competition.phases.get(kind=Phase.VALIDATION)
     done = analysis_module.analyse_phase(phase, resamples=20)
     assert len(done) == 1 and done[0].systems.count() == 0
+
+
+def test_the_debounced_task_is_sent_with_the_quiet_period_as_countdown(settings, monkeypatch):
+    settings.RESULTS_ANALYSIS_DEBOUNCE_SECONDS = 42
+    calls = []
+    monkeypatch.setattr(
+        "results.tasks.analyse_phase_task.apply_async",
+        lambda args, countdown: calls.append((args, countdown)),
+    )
+    from results import tasks
+
+    tasks.send_debounced([7, 8])
+    assert calls == [((7,), 42), ((8,), 42)]
+
+
+def test_a_broker_that_refuses_the_task_loses_nothing(monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("results.tasks.analyse_phase_task.apply_async", refuse)
+    from results import tasks
+
+    tasks.send_debounced([7])
+    assert "could not queue the analysis of phase 7" in caplog.text
