@@ -4,8 +4,10 @@ competition never asks (competition does not import results)."""
 import logging
 
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from competition.models import Phase
 from competition.signals import (
     leaderboard_extras,
     phase_revealed,
@@ -48,3 +50,24 @@ def analyse_now(sender, phase, **kwargs):
 @receiver(leaderboard_extras)
 def leaderboard_columns(sender, board_, user, offset=0, **kwargs):
     return board.extras(board_, user, offset)
+
+
+@receiver(pre_save, sender=Phase)
+def remember_leaderboard_state(sender, instance, **kwargs):
+    instance._leaderboard_before = (
+        Phase.objects.filter(pk=instance.pk).values_list("leaderboard", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Phase)
+def analyse_when_revealed(sender, instance, **kwargs):
+    """A reveal made anywhere (the admin too) sends the analysis to a worker at once: the
+    web process never reads the truth. The reveal command also computes it in place."""
+    if instance.leaderboard != Phase.REVEALED:
+        return
+    if getattr(instance, "_leaderboard_before", None) == Phase.REVEALED:
+        return
+    send = analysis.request_analysis([instance.pk])
+    transaction.on_commit(lambda: tasks.send_debounced(send, countdown=0))

@@ -13,10 +13,12 @@ def analyse_phase_task(phase_id: int):
     analysis.run_pending(phase_id)
 
 
-def send_debounced(phase_ids) -> None:
+def send_debounced(phase_ids, countdown: int | None = None) -> None:
+    """Send the phases' pending analyses, after the quiet period unless told otherwise."""
+    wait = analysis.debounce_seconds() if countdown is None else countdown
     for phase_id in phase_ids:
         try:
-            analyse_phase_task.apply_async((phase_id,), countdown=analysis.debounce_seconds())
+            analyse_phase_task.apply_async((phase_id,), countdown=wait)
         except Exception as exc:  # broker down: the pending row is resent by a later score
             log.warning("could not queue the analysis of phase %s: %s", phase_id, exc)
 

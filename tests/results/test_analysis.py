@@ -132,3 +132,21 @@ def test_a_broker_that_refuses_the_task_loses_nothing(monkeypatch, caplog):
 
     tasks.send_debounced([7])
     assert "could not queue the analysis of phase 7" in caplog.text
+
+
+def test_a_reveal_in_the_admin_sends_the_analysis_to_a_worker_at_once(
+    test_phase, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr(
+        "results.tasks.analyse_phase_task.apply_async",
+        lambda args, countdown: calls.append((args, countdown)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        test_phase.reveal_planned_at = None
+        test_phase.save()  # not a reveal
+        test_phase.leaderboard = Phase.REVEALED
+        test_phase.save()
+        test_phase.save()  # already revealed: nothing more
+    assert calls == [((test_phase.pk,), 0)]
+    assert not Analysis.objects.exists()  # nothing computed in the web process
