@@ -94,7 +94,9 @@ class Report:
         return float(np.corrcoef(x, y)[0, 1])
 
 
-def build_report(phase: Phase) -> Report:
+def build_report(phase: Phase, organizer: bool = True) -> Report:
+    """The phase's report; for a participant (`organizer` False) nothing from a split
+    they may not see (the validation columns of a validation phase still hidden)."""
     split = deciding_split(phase)
     systems = [SystemResult(ranked) for ranked in ranked_systems(phase, split)]
     analysis = Analysis.objects.filter(split=split).first()
@@ -105,7 +107,7 @@ def build_report(phase: Phase) -> Report:
             iv = stored.get(system.submission_id)
             if iv is not None:
                 system.srcc_ci, system.group = (iv.low, iv.high), iv.group
-    validation_split = _attach_validation(phase, systems)
+    validation_split = _attach_validation(phase, systems, organizer)
     subsets = _attach_subsets(split, systems)
     found = descriptions.system_descriptions(phase)
     return Report(
@@ -120,13 +122,15 @@ def build_report(phase: Phase) -> Report:
     )
 
 
-def _attach_validation(phase: Phase, systems: list[SystemResult]) -> Split | None:
+def _attach_validation(phase: Phase, systems: list[SystemResult], organizer: bool):
     if phase.kind != Phase.TEST:
         return None
     validation = phase.competition.phases.filter(kind=Phase.VALIDATION).first()
     if validation is None or not validation.splits.exists():
         return None
     split = deciding_split(validation)
+    if not (organizer or validation.is_split_visible(split)):
+        return None
     same = {s.key: s for s in ranked_systems(validation, split)}
     for system in systems:
         other = same.get(system.key)

@@ -28,7 +28,7 @@ def _phase_for(request, slug, kind):
 
 def results_page(request, slug, kind):
     phase = _phase_for(request, slug, kind)
-    report = build_report(phase)
+    report = build_report(phase, is_organizer(request.user))
     context = {
         "competition": phase.competition,
         "phase": phase,
@@ -51,8 +51,9 @@ def figure(request, slug, kind, name, fmt):
     phase = _phase_for(request, slug, kind)
     if name not in charts.FIGURES or fmt not in CHART_TYPES:
         raise Http404("No such figure")
-    report = build_report(phase)
-    key = f"results-figure:{phase.pk}:{name}:{fmt}:{_stamp(report)}"
+    organizer = is_organizer(request.user)
+    report = build_report(phase, organizer)
+    key = f"results-figure:{phase.pk}:{organizer}:{name}:{fmt}:{_stamp(report)}"
     body = cache.get(key)
     if body is None:
         body = charts.render(charts.draw(report, name), fmt)

@@ -175,3 +175,19 @@ def test_without_descriptions_the_census_says_so(analysed, as_olga):
 
     assert census([])["systems"] == 0
     assert as_olga.get("/c/xacle/results/test/census.svg").status_code == 200
+
+
+def test_a_hidden_validation_split_stays_off_the_revealed_test_results(
+    analysed, validation, as_alice, as_olga
+):
+    _reveal(analysed)
+    Phase.objects.filter(pk=validation.pk).update(leaderboard=Phase.HIDDEN)
+    assert (
+        "Validation"
+        not in as_alice.get("/c/xacle/results/test/")
+        .content.decode()
+        .split("Table 2")[1]
+        .split("Figures")[0]
+    )
+    organizer_page = as_olga.get("/c/xacle/results/test/").content.decode()
+    assert "Validation" in organizer_page.split("Table 2")[1].split("Figures")[0]
