@@ -191,3 +191,13 @@ def test_a_hidden_validation_split_stays_off_the_revealed_test_results(
     )
     organizer_page = as_olga.get("/c/xacle/results/test/").content.decode()
     assert "Validation" in organizer_page.split("Table 2")[1].split("Figures")[0]
+
+
+def test_the_admin_lists_the_analyses_read_only(analysed, as_olga):
+    from results.models import Analysis
+
+    assert as_olga.get("/admin/results/analysis/").status_code == 200
+    stored = Analysis.objects.first()
+    page = as_olga.get(f"/admin/results/analysis/{stored.pk}/change/")
+    assert page.status_code == 200 and "Aurora_01" in page.content.decode()
+    assert as_olga.get("/admin/results/analysis/add/").status_code == 403
