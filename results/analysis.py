@@ -80,6 +80,8 @@ def analyse_split(split: Split, resamples: int = stats.DEFAULT_RESAMPLES, seed: 
         group_of = dict(zip(ranked, stats.significance_groups(win, ranked, 1 - level), strict=True))
         groups = [group_of.get(pos) for pos in range(len(systems))]
     with transaction.atomic():
+        # Two runs for one split (the reveal and a debounced task) write one after the other.
+        Split.objects.select_for_update().filter(pk=split.pk).first()
         analysis, _ = Analysis.objects.update_or_create(
             split=split,
             defaults={

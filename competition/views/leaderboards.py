@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import logging
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -11,6 +12,8 @@ from django.shortcuts import render
 from competition import leaderboard, signals
 from competition.access import get_phase, is_organizer, ordered_phases, team_of
 from competition.csv_safe import safe_cell
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 DOWNLOAD_FORMATS = ("csv", "json")
@@ -65,11 +68,15 @@ def board_page(request, slug, kind):
         "own_team_id": team.pk if team else None,
         "organizer": is_organizer(request.user),
     }
-    # Other apps add columns and notes (the results analysis); competition knows none.
-    for _, extra in signals.leaderboard_extras.send(
+    # Other apps add columns and notes (the results analysis); competition knows none,
+    # and a failing one costs its additions, never the leaderboard.
+    for receiver, extra in signals.leaderboard_extras.send_robust(
         sender=leaderboard.Board, board_=board, user=request.user, offset=offset
     ):
-        context.update(extra or {})
+        if isinstance(extra, Exception):
+            log.error("leaderboard extras from %r failed", receiver, exc_info=extra)
+        else:
+            context.update(extra or {})
     return render(request, "competition/leaderboard.html", context)
 
 

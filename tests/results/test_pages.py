@@ -201,3 +201,13 @@ def test_the_admin_lists_the_analyses_read_only(analysed, as_olga):
     page = as_olga.get(f"/admin/results/analysis/{stored.pk}/change/")
     assert page.status_code == 200 and "Aurora_01" in page.content.decode()
     assert as_olga.get("/admin/results/analysis/add/").status_code == 403
+
+
+def test_a_failing_analysis_never_breaks_the_leaderboard(analysed, as_alice, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("results.board.extras", broken)
+    response = as_alice.get("/c/xacle/leaderboard/test/?split=public")
+    assert response.status_code == 200 and "Aurora_01" in response.content.decode()
+    assert "leaderboard extras" in caplog.text
