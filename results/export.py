@@ -91,6 +91,7 @@ def document(report: Report) -> dict:
         }
 
     analysis = report.analysis
+    wins = report.win_table()
     return {
         "phase": report.phase.kind,
         "competition": report.phase.competition.slug,
@@ -123,6 +124,18 @@ def document(report: Report) -> dict:
             ]
             for name in report.subsets
         },
+        "win_probabilities": [
+            {
+                "team": a.team,
+                "system": a.system,
+                "beats": [
+                    {"team": b.team, "system": b.system, "probability": p}
+                    for b, p in zip((row[0] for row in wins), probs, strict=True)
+                    if p is not None
+                ],
+            }  # fmt: skip
+            for a, probs in wins
+        ],
         "census": {k: v for k, v in report.census.items() if k != "parameters"},
         "descriptions": len(report.descriptions),
     }

@@ -14,6 +14,7 @@ from results.systems import RankedSystem, deciding_split, ranked_systems
 from scoring.ranking import rank_systems
 
 METRICS = ("srcc", "lcc", "ktau", "mse")
+WIN_TABLE_LIMIT = 15
 
 
 @dataclass
@@ -63,6 +64,32 @@ class Report:
     @property
     def ceiling(self) -> dict | None:
         return self.analysis.ceiling if self.analysis else None
+
+    def win_table(self, limit: int | None = None) -> list[tuple[SystemResult, list]]:
+        """Rows of (system, [P(it beats each other system)]) for the systems of the stored
+        analysis, in board order (the first `limit`); None on the diagonal."""
+        if self.analysis is None:
+            return []
+        matrix = self.analysis.win_matrix()
+        place = {iv.submission_id: iv.position for iv in self.analysis.systems.all()}
+        shown = [s for s in self.systems if s.submission_id in place][:limit]
+        return [
+            (
+                a,
+                [
+                    None
+                    if a is b
+                    else float(matrix[place[a.submission_id], place[b.submission_id]])
+                    for b in shown
+                ],
+            )
+            for a in shown
+        ]
+
+    @property
+    def top_wins(self):
+        """The win table of the first WIN_TABLE_LIMIT systems, as the page shows it."""
+        return self.win_table(WIN_TABLE_LIMIT)
 
     def team_best(self) -> list[SystemResult]:
         """Each team's best system (the first on the board), for Fig. 3."""

@@ -51,6 +51,8 @@ def test_the_json_document_has_phase_systems_and_ceiling(phase, tmp_path):
     assert document["systems"][0]["system_rank"] == 1
     assert 0 < document["ceiling"]["srcc"] <= 1
     assert {"natural", "synthetic", "synthetic/Tango"} <= set(document["subsets"])
+    wins = document["win_probabilities"]
+    assert len(wins) == 4 and all(len(w["beats"]) == 3 for w in wins)
     assert document["validation"]["split"] == "all"
     assert len(document["validation"]["systems"]) == 4
     # The analysis was computed because none was stored; the figures come along.

@@ -211,3 +211,19 @@ def test_a_failing_analysis_never_breaks_the_leaderboard(analysed, as_alice, mon
     response = as_alice.get("/c/xacle/leaderboard/test/?split=public")
     assert response.status_code == 200 and "Aurora_01" in response.content.decode()
     assert "leaderboard extras" in caplog.text
+
+
+def test_the_page_shows_groups_and_pairwise_win_probabilities(analysed, as_olga):
+    from results.report import build_report
+
+    report = build_report(analysed)
+    table = report.win_table()
+    assert [row[0].system for row in table] == [s.system for s in report.systems]
+    for i, (_, probabilities) in enumerate(table):
+        assert probabilities[i] is None
+        for j, p in enumerate(probabilities):
+            if p is not None:
+                assert p + table[j][1][i] == pytest.approx(1.0, abs=1e-6)
+    page = as_olga.get("/c/xacle/results/test/").content.decode()
+    assert "Pairwise win probabilities" in page
+    assert 'title="Significance group">Group</th>' in page
