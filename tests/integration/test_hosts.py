@@ -406,7 +406,7 @@ def test_uploads_keep_answering_while_redis_is_unreachable_for_20_s_and_all_are_
 def test_a_third_worker_host_started_mid_run_takes_work_at_once(healthy):
     cluster = healthy
     stop = cluster.base / "stop-third"
-    load = cluster.clients("third", 300, clients=8, stop_file=stop)
+    load = cluster.clients("third", 300, clients=4, stop_file=stop)
     try:
         time.sleep(1)
         started = time.time()
