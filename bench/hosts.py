@@ -28,7 +28,6 @@ from tests.integration import cluster as hosts  # noqa: E402
 from tests.integration.hosts_client import submission_csv  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
-TABLES = ["competition_submission", "competition_score", "competition_standing"]
 
 
 def cpu_seconds(cluster, host: str) -> float:
@@ -44,11 +43,13 @@ def cpu_seconds(cluster, host: str) -> float:
 
 
 def sizes(cluster) -> dict[str, int]:
-    tables = [name for (name,) in cluster.query(
-        "SELECT tablename FROM pg_tables WHERE tablename = ANY(%s)", TABLES)]  # fmt: skip
-    found = {
-        name: cluster.query("SELECT pg_total_relation_size(%s)", name)[0][0] for name in tables
-    }
+    """Bytes of every table (with its indexes and TOAST), of the database, of the uploads."""
+    found = dict(
+        cluster.query(
+            "SELECT tablename::text, pg_total_relation_size(quote_ident(tablename)) "
+            "FROM pg_tables WHERE schemaname = 'public'"
+        )
+    )
     found["database"] = cluster.query("SELECT pg_database_size('xacle')")[0][0]
     media = cluster.shared / "media"
     found["media"] = sum(path.stat().st_size for path in media.rglob("*") if path.is_file())
@@ -113,9 +114,10 @@ def main():
     print(f"  db:     {n / cpu['db']:7.1f} submissions/s per database core (PostgreSQL + Redis)")
     print(f"  lb:     {n / cpu['lb']:7.1f} uploads/s per nginx core")
     print("growth per 100,000 submissions (measured over this run):")
-    for key in after_size:
+    for key in sorted(after_size, key=lambda k: before_size.get(k, 0) - after_size[k]):
         grown = (after_size[key] - before_size.get(key, 0)) / n * 100_000
-        print(f"  {key:24s} {grown / 2**30:8.2f} GiB")
+        if grown >= 0.01 * 2**30:
+            print(f"  {key:32s} {grown / 2**30:8.2f} GiB")
     print("reference, the same file in this process (no server, broker or database):")
     print(f"  read {read * 1e3:.2f} ms, score {evaluate * 1e3:.2f} ms")
     print(f"  ratio web CPU per upload / read:     {per_upload_web / read:.1f}x")
