@@ -108,7 +108,9 @@ def test_compose_shares_uploads_static_files_and_the_data_set_between_services()
 
 def test_compose_runs_postgresql_with_the_settings_the_cluster_test_gives_it():
     command = compose()["services"]["postgres"]["command"]
-    assert {f"-c {key}=" in command for key in hosts.POSTGRES_SETTINGS} == {True}
+    assert {f"-c {key}={value}" in command for key, value in hosts.POSTGRES_SETTINGS.items()} == {
+        True
+    }
 
 
 def test_every_setting_the_cluster_test_gives_its_hosts_is_documented_in_the_readme():
