@@ -263,9 +263,14 @@ class Cluster:
         self.timings["network"] = time.monotonic() - started
         self.start_db()
         self.timings["db"] = time.monotonic() - started
+        self.manage("migrate", "--noinput", "-v", "0")
+        if self.audit:
+            self.install_audit()
+        # The hosts boot while the organizer's one-off commands run.
+        self.spawn_app_hosts()
         self.prepare_site()
         self.timings["site"] = time.monotonic() - started
-        self.start_app_hosts()
+        self.wait_app_hosts()
         self.start_lb()
         self.timings["ready"] = time.monotonic() - started
 
@@ -430,13 +435,10 @@ class Cluster:
         return self.run_once(host, ["python", "manage.py", *args], self.app_env(host), timeout)
 
     def prepare_site(self):
-        """What an organizer does once: migrate, collect the static files for the load
-        balancer, import the data set from the shared storage, make the participants."""
+        """What an organizer does once after migrating: collect the static files for the
+        load balancer, import the data set from the shared storage, make the participants."""
         from tests.datasets import write_dataset
 
-        self.manage("migrate", "--noinput", "-v", "0")
-        if self.audit:
-            self.install_audit()
         dataset = write_dataset(self.shared, n_train=2, n_validation=self.n_items, n_test=10)
         self.dataset = dataset
         names = [f"p{i:02d}" for i in range(self.n_clients)] + ["guard"]
@@ -472,13 +474,15 @@ class Cluster:
         with self.pg() as conn:
             conn.execute(AUDIT_SQL)
 
-    def start_app_hosts(self):
+    def spawn_app_hosts(self):
         commands = production_commands()
         for host in WEB_HOSTS:
             self.spawn(host, "web", commands["gunicorn"], self.app_env(host))
         for host in WORKER_HOSTS:
             self.start_worker(host, wait=False)
         self.spawn(BEAT_HOST, "beat", commands["beat"], self.app_env(BEAT_HOST))
+
+    def wait_app_hosts(self):
         for host in WEB_HOSTS:
             self.wait_web(host)
         for host in WORKER_HOSTS:
