@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from competition import standings, truth
 from competition.models import Phase, Score, Submission
+from competition.signals import submissions_finished
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,11 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             )
             outcome.update(dict.fromkeys(lost, Submission.FAILED))
         standings.refresh(touched)
+        if outcome:
+            finished = dict(outcome)
+            transaction.on_commit(
+                lambda: submissions_finished.send(sender=Submission, outcome=finished)
+            )
     return outcome
 
 

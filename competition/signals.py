@@ -1,9 +1,16 @@
 from django.db import transaction
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from competition import standings
 from competition.models import Submission
+
+# Hooks for the apps built on this one (accounts sends notices from them); competition
+# itself never imports those apps.
+# Sent after the transaction that scored or failed submissions commits: outcome={id: status}.
+submissions_finished = Signal()
+# Sent when someone made an account through the sign-up page: user, request.
+user_signed_up = Signal()
 
 
 @receiver(post_delete, sender=Submission)

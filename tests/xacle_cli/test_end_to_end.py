@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
+from accounts import tokens
 from competition import scorer, submitting, truth
 from tests.factories import csv_bytes, make_competition, make_team, make_user
 from xacle_cli.__main__ import main
@@ -40,7 +40,7 @@ def alice(server, monkeypatch):
     user = make_user("alice")
     make_team(competition, "Aurora", user)
     monkeypatch.setenv("XACLE_URL", server)
-    monkeypatch.setenv("XACLE_TOKEN", Token.objects.create(user=user).key)
+    monkeypatch.setenv("XACLE_TOKEN", tokens.create(user)[1])
     monkeypatch.setenv("XACLE_COMPETITION", competition.slug)
     return competition.phases.get(kind="validation")
 

@@ -1,0 +1,36 @@
+"""Where accounts hooks into competition: notices are queued here and sent by a worker."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from accounts import mail
+from accounts.models import Profile
+from competition.models import Membership, Phase
+from competition.signals import submissions_finished, user_signed_up
+
+
+@receiver(submissions_finished)
+def queue_submission_notices(sender, outcome, **kwargs):
+    from accounts import tasks
+
+    ids = list(outcome)
+    # Most scorings concern nobody who asked for a notice: no task for those.
+    teams = Membership.objects.filter(team__submissions__in=ids).values("user")
+    if Profile.objects.filter(notify_submissions=True, user__in=teams).exists():
+        mail.later(tasks.submission_notices, ids)
+
+
+@receiver(user_signed_up)
+def send_confirmation_link(sender, user, request=None, **kwargs):
+    mail.profile_of(user)
+    mail.send_confirmation(user, request)
+
+
+@receiver(post_save, sender=Phase)
+def look_at_phases(sender, instance, **kwargs):
+    # The periodic check finds every opening, closing and reveal; a saved phase (the reveal
+    # command) is looked at at once rather than at the next tick.
+    from accounts import tasks
+
+    if Profile.objects.filter(notify_phases=True).exists():
+        mail.later(tasks.phase_notices)
