@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from competition import leaderboard
+from competition import history, leaderboard
 from competition.access import get_phase, is_organizer, ordered_phases, team_of
 
 PAGE_SIZE = 100
@@ -53,5 +53,6 @@ def board_page(request, slug, kind):
         "offset": (number - 1) * PAGE_SIZE,
         "own_team_id": team.pk if team else None,
         "organizer": is_organizer(request.user),
+        "best_history": None if board.hidden else history.best_over_time(phase, board.split),
     }
     return render(request, "competition/leaderboard.html", context)
