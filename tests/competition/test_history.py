@@ -3,7 +3,7 @@ leaderboard; SVG made on the server, with a text alternative and a table; a hidd
 numbers never enter a chart before the reveal."""
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -14,7 +14,7 @@ from tests.factories import truth_of
 
 pytestmark = pytest.mark.django_db
 
-T0 = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def at(submission, hours):
@@ -30,8 +30,9 @@ def history_section(page: str) -> str:
     return page.split('id="history-heading"', 1)[1].split("<h2>Submissions</h2>", 1)[0]
 
 
-def test_my_submissions_charts_each_system_over_time(as_alice, aurora, borealis, validation,
-                                                     scored_submission):  # fmt: skip
+def test_my_submissions_charts_each_system_over_time(
+    as_alice, aurora, borealis, validation, scored_submission
+):
     first = scored_submission(validation, aurora, "Aurora_01", noisy(validation, 3, 1))
     second = scored_submission(validation, aurora, "Aurora_01", noisy(validation, 1.5, 2))
     scored_submission(validation, aurora, "Aurora_02", noisy(validation, 2, 3))
@@ -63,8 +64,9 @@ def test_any_metric_can_be_chosen(as_alice, aurora, validation, scored_submissio
     assert "Aurora_01: SRCC on the validation" in history_section(page)
 
 
-def test_a_hidden_splits_numbers_never_enter_a_chart(as_alice, aurora, test_phase,
-                                                     scored_submission):  # fmt: skip
+def test_a_hidden_splits_numbers_never_enter_a_chart(
+    as_alice, aurora, test_phase, scored_submission
+):
     submission = scored_submission(test_phase, aurora)
     private = submission.scores.get(split__name="private")
     public = submission.scores.get(split__name="public")
@@ -82,8 +84,9 @@ def test_a_hidden_splits_numbers_never_enter_a_chart(as_alice, aurora, test_phas
     assert "<svg" not in board
 
 
-def test_after_the_reveal_the_private_split_is_charted(as_alice, aurora, test_phase,
-                                                        scored_submission):  # fmt: skip
+def test_after_the_reveal_the_private_split_is_charted(
+    as_alice, aurora, test_phase, scored_submission
+):
     submission = scored_submission(test_phase, aurora)
     Phase.objects.filter(pk=test_phase.pk).update(leaderboard=Phase.REVEALED)
     page = as_alice.get("/c/xacle/submissions/").content.decode()
@@ -92,8 +95,9 @@ def test_after_the_reveal_the_private_split_is_charted(as_alice, aurora, test_ph
     assert f"{private.srcc:.4f}" in history_section(page)
 
 
-def test_the_leaderboard_charts_the_best_score_over_time(anonymous, aurora, borealis,
-                                                         validation, scored_submission):  # fmt: skip
+def test_the_leaderboard_charts_the_best_score_over_time(
+    anonymous, aurora, borealis, validation, scored_submission
+):
     weak = scored_submission(validation, aurora, "Aurora_01", noisy(validation, 3, 1))
     strong = scored_submission(validation, borealis, "Borealis_01", noisy(validation, 0.2, 2))
     weaker = scored_submission(validation, aurora, "Aurora_02", noisy(validation, 4, 3))
