@@ -1,15 +1,14 @@
 from django.contrib import admin
 
-from accounts.models import ApiToken, PhaseEvent, Profile
+from accounts.models import PhaseEvent, Profile, TokenInfo
 
 
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    # Only digests are stored: a token is made by its owner's page or drf_create_token.
-    list_display = ["user", "name", "token_key", "created", "last_used_at", "expiry"]
-    search_fields = ["user__username", "name", "token_key"]
-    readonly_fields = ["user", "token_key", "digest", "created", "last_used_at"]
-    fields = ["user", "name", "token_key", "created", "last_used_at", "expiry"]
+@admin.register(TokenInfo)
+class TokenInfoAdmin(admin.ModelAdmin):
+    # knox's own admin lists the tokens; this adds their names and last use.
+    list_display = ["token", "name", "last_used_at"]
+    search_fields = ["token__user__username", "name", "token__token_key"]
+    readonly_fields = ["token", "last_used_at"]
 
     def has_add_permission(self, request):
         return False

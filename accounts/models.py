@@ -4,21 +4,22 @@ e-mail address and the notices they asked for."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from knox.models import AbstractAuthToken
+from knox.models import AuthToken
 
 
-class ApiToken(AbstractAuthToken):
-    """A knox token (only its SHA-512 digest is stored) with a name and its last use."""
+class TokenInfo(models.Model):
+    """What knox does not keep about its token (only a SHA-512 digest of the key is stored
+    there): the owner's name for it and when it was last used."""
 
+    token = models.OneToOneField(AuthToken, on_delete=models.CASCADE, related_name="info")
     name = models.CharField(max_length=60, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created"]
         verbose_name = "API token"
 
     def __str__(self):
-        return f"{self.name or 'token'} {self.token_key[:8]}… of {self.user}"
+        return f"{self.name or 'token'} {self.token.token_key[:8]}… of {self.token.user}"
 
 
 class Profile(models.Model):

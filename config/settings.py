@@ -230,12 +230,11 @@ REST_FRAMEWORK = {
         "uploads": env_rate("THROTTLE_UPLOADS", "20/min"),
     },
 }
-# API tokens are knox's (only a digest stored), on our model with a name and a last use,
-# sent as `Authorization: Token KEY`. They expire after this many days; 0: never.
+# API tokens are knox's (only a digest stored), sent as `Authorization: Token KEY`.
+# They expire after this many days; 0: never.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 0, 0)
-KNOX_TOKEN_MODEL = "accounts.ApiToken"
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # knox's own; accounts.TokenInfo adds name and last use
 REST_KNOX = {
-    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS else None,
     "AUTH_HEADER_PREFIX": "Token",
 }
