@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts import tokens
-from knox.models import AuthToken
 
 pytestmark = pytest.mark.django_db
 
