@@ -30,8 +30,10 @@ def send(to: list[str], subject: str, body: str):
 
 
 def render(template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) from accounts/mail/<template>.txt: the first line is the subject."""
-    text = render_to_string(f"accounts/mail/{template}.txt", {"site": site_url(), **context})
+    """(subject, body) from accounts/mail/<template>.txt (or APP/mail/<name>.txt where the
+    template names its app): the first line is the subject."""
+    name = template if "/" in template else f"accounts/mail/{template}"
+    text = render_to_string(f"{name}.txt", {"site": site_url(), **context})
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip() + "\n"
 

@@ -11,6 +11,9 @@ from competition.models import Submission
 submissions_finished = Signal()
 # Sent when someone made an account through the sign-up page: user, request.
 user_signed_up = Signal()
+# Sent while the overview page is built: competition, request; a receiver returns an HTML
+# section to show on it (the discussion's latest announcements), or "".
+overview_sections = Signal()
 
 
 @receiver(post_delete, sender=Submission)

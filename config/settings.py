@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "competition",
     "accounts",
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,9 @@ REST_FRAMEWORK = {
         "uploads": env_rate("THROTTLE_UPLOADS", "20/min"),
     },
 }
+# New discussion topics and replies per user.
+THROTTLE_POSTS = env_rate("THROTTLE_POSTS", "6/min")
+
 # API tokens are knox's (only a digest stored), sent as `Authorization: Token KEY`.
 # They expire after this many days; 0: never.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 0, 0)

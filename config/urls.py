@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("api/", include("competition.api.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("discussion.urls")),
     path("", include("competition.urls")),
 ]
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
+from competition.signals import overview_sections
 from competition.views.downloads import catalogue
 
 
@@ -38,5 +39,12 @@ def overview(request, slug):
         "phases": phases_with_splits(competition),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "sections": [
+            html
+            for _, html in overview_sections.send(
+                sender=Competition, competition=competition, request=request
+            )
+            if html
+        ],
     }
     return render(request, "competition/overview.html", context)

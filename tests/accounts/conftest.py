@@ -6,6 +6,7 @@ import pytest
 
 from accounts import mail
 from tests.competition.conftest import *  # noqa: F403
+from tests.competition.conftest import _isolated  # noqa: F401  (autouse; * skips it)
 
 
 class Queue(list):
