@@ -126,6 +126,9 @@ def test_a_participant_runs_their_own_account_from_a_phone(
     srcc = submission.scores.get().srcc
     assert f"{srcc:.4f}" in page.inner_text("figure.history table")
     axe.check(page, "my-submissions")
+    page.goto(f"{url}/submissions/{submission.pk}/")
+    axe.check(page, "submission")
+    page.goto(url + "/c/xacle/")
 
     # The leaderboard on a phone: rank, team, system and SRCC without scrolling.
     page.get_by_role("link", name="Leaderboards", exact=True).click()
@@ -156,6 +159,9 @@ def test_a_participant_runs_their_own_account_from_a_phone(
     assert page.locator("article.post .prose strong").inner_text() == "MSE"
     assert page.locator("article.post .prose script").count() == 0
     axe.check(page, "topic")
+    page.get_by_role("link", name="Edit").click()
+    axe.check(page, "post-edit")
+    page.get_by_role("button", name="Save").click()
     erin = make_user("erin")
     erin.set_password(PASSWORD)
     erin.save()
