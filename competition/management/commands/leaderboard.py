@@ -8,7 +8,8 @@ from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 
 HEADER = ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
-EXTRA = ["submissions", "last_submitted_at", "baseline"]
+# scored_submissions: of the system (by system) or of the whole team (by team).
+EXTRA = ["scored_submissions", "last_submitted_at", "baseline"]
 TABLE_HEADER = "rank  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
 )
@@ -21,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--competition", required=True, metavar="SLUG")
         parser.add_argument("--phase", required=True, choices=[Phase.VALIDATION, Phase.TEST])
         parser.add_argument("--split", help="a split name; default: the phase's main split")
+        # By team by default, as the site shows it (it was by system before: scripts pass --by).
         parser.add_argument(
-            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default="system"
+            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default=leaderboard.TEAM
         )
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -39,7 +41,7 @@ class Command(BaseCommand):
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(HEADER + EXTRA)
-            writer.writerows([[r[k] for k in HEADER + EXTRA] for r in records])
+            writer.writerows([[_csv_value(r[k]) for k in HEADER + EXTRA] for r in records])
         elif options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -77,7 +79,14 @@ def _record(row: leaderboard.Row) -> dict:
         "ktau": row.ktau,
         "mse": row.mse,
         "n": row.n,
-        "submissions": row.submissions,
+        "scored_submissions": row.submissions,
         "last_submitted_at": row.last_submitted_at.isoformat(),
         "baseline": row.baseline,
     }
+
+
+def _csv_value(value):
+    # true/false as CSV readers elsewhere expect them, not Python's True/False.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
