@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
+from competition import dataset_summary
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
 from competition.signals import overview_sections
@@ -39,6 +40,7 @@ def overview(request, slug):
         "phases": phases_with_splits(competition),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "dataset": dataset_summary.summary(competition),
         "sections": [
             html
             for _, html in overview_sections.send(
