@@ -171,7 +171,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery. The embedded default is kombu's file-system transport: a real broker
 # that needs no server, so the newcomer runs the same worker production does.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# "localhost" only so that kombu does not warn that no host was given.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
 _TRANSPORTS = {"filesystem", "redis", "rediss", "amqp", "sqla+sqlite", "sqla+postgresql", "memory"}
 if CELERY_BROKER_URL.split("://", 1)[0] not in _TRANSPORTS:
     raise ImproperlyConfigured(f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} names no known transport")
@@ -257,8 +258,16 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"brief": {"()": "config.logfilters.Brief"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "brief": {"class": "logging.StreamHandler", "filters": ["brief"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Expected refusals: one line each, no traceback.
+    "loggers": {
+        "django.security.RequestDataTooBig": {"handlers": ["brief"], "propagate": False},
+    },
 }
 
 if not DEBUG and env_bool("SECURE_COOKIES", False):
