@@ -62,3 +62,16 @@ def test_a_scored_submission_is_notified_by_the_worker(alice, smtp_server):
     submission.refresh_from_db()
     assert submission.status == "scored" and "is scored" in message["Subject"]
     assert f"SRCC {submission.scores.get().srcc:.4f}" in message.get_content()
+
+
+def test_a_reveal_is_announced_by_the_worker(alice, smtp_server):
+    import io
+
+    from django.core.management import call_command
+
+    make_competition(slug="revealed")
+    Profile.objects.filter(user=alice).update(notify_phases=True)
+    call_command("reveal", competition="revealed", phase="test", stdout=io.StringIO())
+    subject = "the test phase of revealed challenge leaderboard is revealed"
+    message = smtp_server.received("alice@example.org", subject)
+    assert "/c/revealed/leaderboard/test/" in message.get_content()
