@@ -27,18 +27,30 @@ class Refused(Exception):
     """Why the user may not post now, in words for them."""
 
 
+class Throttled(Refused):
+    """Posting too fast; the page answers 429."""
+
+
+NEEDS_ADDRESS = (
+    "Posting needs a confirmed e-mail address: add or confirm one under E-mail and notices."
+)
+
+
+def may_post_as(user) -> bool:
+    """Organizers, and participants with a confirmed address."""
+    return user.is_authenticated and (is_organizer(user) or mail.is_verified(user))
+
+
 def check_may_post(request):
     user = request.user
     if not user.is_authenticated:
         raise Refused("Log in to post.")
-    if not (is_organizer(user) or mail.is_verified(user)):
-        raise Refused(
-            "Posting needs a confirmed e-mail address: add or confirm one under E-mail and notices."
-        )
+    if not may_post_as(user):
+        raise Refused(NEEDS_ADDRESS)
     throttle = PostRateThrottle()
     if not throttle.allow_request(request, None):
         seconds = max(1, int(throttle.wait() or 1))
-        raise Refused(f"You are posting too fast. Try again in {seconds} seconds.")
+        raise Throttled(f"You are posting too fast. Try again in {seconds} seconds.")
 
 
 def visible_topics(competition, user):

@@ -18,12 +18,19 @@ POSTS_PER_PAGE = 30
 organizer_required = user_passes_test(is_organizer)
 
 
-def _refusal(request):
+def _refusal(request) -> posting.Refused | None:
     try:
         posting.check_may_post(request)
     except posting.Refused as refused:
-        return str(refused)
+        return refused
     return None
+
+
+def _status(request, refused) -> int:
+    """200 for a page shown, 400 for a post refused, 429 for one too fast."""
+    if request.method != "POST":
+        return 200
+    return 429 if isinstance(refused, posting.Throttled) else 400
 
 
 def topic_list(request, slug):
@@ -59,25 +66,12 @@ def topic_new(request, slug):
     else:
         refused = _verified_refusal(request)
     context = {"competition": competition, "form": form, "refused": refused}
-    return render(
-        request,
-        "discussion/topic_new.html",
-        context,
-        status=429 if _throttled(refused) else (400 if request.method == "POST" else 200),
-    )
-
-
-def _throttled(refused) -> bool:
-    return bool(refused and "too fast" in refused)
+    return render(request, "discussion/topic_new.html", context, status=_status(request, refused))
 
 
 def _verified_refusal(request):
     """Say at once, before anything is typed, when posting needs a confirmed address."""
-    from accounts import mail
-
-    if is_organizer(request.user) or mail.is_verified(request.user):
-        return None
-    return "Posting needs a confirmed e-mail address: add or confirm one under E-mail and notices."
+    return None if posting.may_post_as(request.user) else posting.NEEDS_ADDRESS
 
 
 def topic_detail(request, slug, topic_id):
@@ -90,7 +84,7 @@ def topic_detail(request, slug, topic_id):
             try:
                 post = posting.reply(topic, request.user, form.cleaned_data["body"])
             except posting.Refused as exc:
-                refused = str(exc)
+                refused = exc
             else:
                 last = Paginator(posting.visible_posts(topic, request.user), POSTS_PER_PAGE)
                 return redirect(f"{request.path}?page={last.num_pages}#post-{post.pk}")
@@ -111,8 +105,9 @@ def topic_detail(request, slug, topic_id):
         "following": request.user.is_authenticated
         and topic.followers.filter(pk=request.user.pk).exists(),
     }
-    status = 200 if request.method == "GET" else (429 if _throttled(refused) else 400)
-    return render(request, "discussion/topic_detail.html", context, status=status)
+    return render(
+        request, "discussion/topic_detail.html", context, status=_status(request, refused)
+    )
 
 
 def _own_post(request, post_id):

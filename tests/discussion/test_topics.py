@@ -209,3 +209,8 @@ def test_a_topic_of_another_competition_is_not_found(posters, competition):
     other = make_competition(slug="other")
     topic = Topic.objects.create(competition=other, title="elsewhere", author=posters[0])
     assert Client().get(topic_url(topic)).status_code == 404
+
+
+def test_the_refusal_links_to_the_address_page(as_carol, competition):
+    page = as_carol.get(f"{BASE}new/").content.decode()
+    assert 'href="/accounts/email/"' in page.split('role="alert"', 1)[1].split("</p>", 1)[0]
