@@ -71,10 +71,18 @@ def confirm(token: str):
     user = get_user_model().objects.filter(pk=data.get("u")).first()
     if user is None or (user.email or "").lower() != data.get("e"):
         return None
+    if _confirmed_elsewhere(user):
+        return None  # a reset link must reach one account only
     Profile.objects.update_or_create(
         user=user, defaults={"confirmed_email": user.email, "confirmed_at": timezone.now()}
     )
     return user
+
+
+def _confirmed_elsewhere(user) -> bool:
+    """Whether another account has already confirmed this address (and still has it)."""
+    others = Profile.objects.filter(confirmed_email__iexact=user.email).exclude(user=user)
+    return any(profile.verified for profile in others.select_related("user"))
 
 
 def send_confirmation(user, request=None):

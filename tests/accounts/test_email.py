@@ -154,3 +154,12 @@ def test_an_unknown_email_url_is_refused(tmp_path):
     result = settings_of(tmp_path, "s.EMAIL_BACKEND", EMAIL_URL="carrier-pigeon://loft")
     assert result.returncode != 0
     assert "EMAIL_URL='carrier-pigeon://loft'" in result.stderr
+
+
+def test_an_address_confirmed_by_another_account_is_not_confirmed_twice(alice, bob, anonymous):
+    verify(alice)
+    bob.email = alice.email
+    bob.save()
+    response = anonymous.get(f"/accounts/email/confirm/{mail.confirmation_token(bob)}/")
+    assert response.status_code == 400
+    assert not mail.is_verified(bob) and mail.is_verified(alice)
