@@ -126,6 +126,7 @@ def test_a_participant_runs_their_own_account_from_a_phone(
     srcc = submission.scores.get().srcc
     assert f"{srcc:.4f}" in page.inner_text("figure.history table")
     axe.check(page, "my-submissions")
+    page.screenshot(path=str(ARTIFACTS / "phone-my-submissions.png"), full_page=True)
     page.goto(f"{url}/submissions/{submission.pk}/")
     axe.check(page, "submission")
     page.goto(url + "/c/xacle/")
