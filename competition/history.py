@@ -4,6 +4,8 @@ the reveal a hidden split's numbers are never read here."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.safestring import SafeString, mark_safe
 
 from competition import svgchart
@@ -97,6 +99,34 @@ def best_over_time(phase: Phase, split: Split) -> History | None:
     None where the split is hidden or nothing is scored."""
     if not phase.is_split_visible(split):
         return None
+    # Every scored submission of the split is read once per change, not once per visit.
+    stamp = Submission.objects.filter(phase=phase, status=Submission.SCORED).aggregate(
+        n=Count("id"), last=Max("scored_at")
+    )
+    last = stamp["last"].timestamp() if stamp["last"] else 0
+    key = f"best-over-time:{split.pk}:{stamp['n']}:{last}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _record_setters(split)
+        cache.set(key, rows, 24 * 3600)
+    if not rows:
+        return None
+    points = [(when, value) for when, _, value in rows]
+    levels = [level for level in _levels(split, "srcc") if level.label == "baseline"]
+    title = f"Best SRCC on the {phase.kind} split {split.name} over time"
+    chart = svgchart.Chart(
+        title,
+        _describe("Best SRCC", points, "srcc", levels),
+        "SRCC",
+        [svgchart.Series("best", points, step=True)],
+        levels,
+    )
+    svg = svgchart.render(chart, f"best-{phase.kind}-{split.name}")
+    return History(title, split, "srcc", rows, mark_safe(svg))
+
+
+def _record_setters(split: Split) -> list[tuple]:
+    """(submitted_at, team, srcc) of each submission that raised the best SRCC."""
     scores = (
         Score.objects.filter(
             split=split, submission__status=Submission.SCORED, submission__is_baseline=False
@@ -104,19 +134,9 @@ def best_over_time(phase: Phase, split: Split) -> History | None:
         .order_by("submission__submitted_at", "submission_id")
         .values_list("submission__submitted_at", "srcc", "submission__team__name")
     )
-    points, rows, best = [], [], None
+    rows, best = [], None
     for when, value, team in scores.iterator():
         if best is None or value > best:
             best = value
-            points.append((when, value))
             rows.append((when, team, value))
-    if not points:
-        return None
-    levels = [level for level in _levels(split, "srcc") if level.label == "baseline"]
-    title = f"Best SRCC on the {phase.kind} split {split.name} over time"
-    chart = svgchart.Chart(
-        title, _describe("Best SRCC", points, "srcc", levels), "SRCC",
-        [svgchart.Series("best", points, step=True)], levels,
-    )  # fmt: skip
-    svg = svgchart.render(chart, f"best-{phase.kind}-{split.name}")
-    return History(title, split, "srcc", rows, mark_safe(svg))
+    return rows
