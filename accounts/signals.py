@@ -6,14 +6,15 @@ from django.dispatch import receiver
 from accounts import mail
 from accounts.models import Profile
 from competition.models import Membership, Phase
-from competition.signals import submissions_finished, user_signed_up
+from competition.signals import submission_scored, user_signed_up
 
 
-@receiver(submissions_finished)
-def queue_submission_notices(sender, outcome, **kwargs):
+@receiver(submission_scored)
+def queue_submission_notices(sender, scored, failed, **kwargs):
+    """Inside the scoring transaction: the notices are queued for when it commits."""
     from accounts import tasks
 
-    ids = list(outcome)
+    ids = [*scored, *failed]
     # Most scorings concern nobody who asked for a notice: no task for those.
     teams = Membership.objects.filter(team__submissions__in=ids).values("user")
     if Profile.objects.filter(notify_submissions=True, user__in=teams).exists():

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from competition import standings, truth
+from competition import signals, standings, truth
 from competition.models import Phase, Score, Submission
-from competition.signals import submissions_finished
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +96,11 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             outcome.update(dict.fromkeys(lost, Submission.FAILED))
         standings.refresh(touched)
         if outcome:
-            finished = dict(outcome)
-            transaction.on_commit(
-                lambda: submissions_finished.send(sender=Submission, outcome=finished)
+            signals.submission_scored.send(
+                sender=Submission,
+                scored=[pk for pk, status in outcome.items() if status == Submission.SCORED],
+                failed=[pk for pk, status in outcome.items() if status == Submission.FAILED],
+                phase_ids=sorted({phase for _, phase, _ in touched}),
             )
     return outcome
 

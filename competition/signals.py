@@ -5,15 +5,6 @@ from django.dispatch import Signal, receiver
 from competition import standings
 from competition.models import Submission
 
-# Hooks for the apps built on this one (accounts sends notices from them); competition
-# itself never imports those apps.
-# Sent after the transaction that scored or failed submissions commits: outcome={id: status}.
-submissions_finished = Signal()
-# Sent when someone made an account through the sign-up page: user, request.
-user_signed_up = Signal()
-# Sent while the overview page is built: competition, request; a receiver returns an HTML
-# section to show on it (the discussion's latest announcements), or "".
-overview_sections = Signal()
 
 
 @receiver(post_delete, sender=Submission)
@@ -21,3 +12,22 @@ def refresh_standings_after_delete(sender, instance, **kwargs):
     # The deleted submission may have been its system's best: let the next best stand.
     system = (instance.team_id, instance.phase_id, instance.system_name)
     transaction.on_commit(lambda: standings.refresh({system}))
+
+
+# Hooks other apps answer (competition never imports them). Each is sent with keywords:
+# submission_scored: scored, failed (submission ids), phase_ids; inside the scoring
+#   transaction, after the scores are written.
+submission_scored = Signal()
+# phase_revealed: phase; after an organizer revealed it.
+phase_revealed = Signal()
+# leaderboard_extras: board_, user; each receiver returns a dict added to the leaderboard
+#   page's context (columns, notes, the reference line).
+leaderboard_extras = Signal()
+# phase_scores_settled: phase; a command finished scoring the phase's submissions in this
+#   process (the demo), so what depends on all its scores may be computed now.
+phase_scores_settled = Signal()
+# user_signed_up: user, request; someone made an account through the sign-up page.
+user_signed_up = Signal()
+# overview_sections: competition, request; each receiver returns an HTML section for the
+#   overview page (the discussion's latest announcements), or "".
+overview_sections = Signal()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/", include("competition.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("discussion.urls")),
+    path("", include("results.urls")),
     path("", include("competition.urls")),
 ]
 

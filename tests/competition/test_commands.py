@@ -140,4 +140,4 @@ def test_leaderboard_defaults_to_the_sites_view_by_team(competition, tmp_path):
     rows = list(csv.DictReader(io.StringIO(by_system)))
     assert len(rows) == 2
     assert {row["baseline"] for row in rows} == {"false"}
-    assert {row["scored_submissions"] for row in rows} == {"1"}
+    assert {row["submissions"] for row in rows} == {"1"}

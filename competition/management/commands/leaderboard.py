@@ -4,12 +4,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from competition import leaderboard
+from competition.csv_safe import safe_cell
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 
-HEADER = ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
-# scored_submissions: of the system (by system) or of the whole team (by team).
-EXTRA = ["scored_submissions", "last_submitted_at", "baseline"]
 TABLE_HEADER = "rank  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
 )
@@ -37,11 +35,11 @@ class Command(BaseCommand):
                 names = ", ".join(phase.splits.values_list("name", flat=True))
                 raise CommandError(f"{phase} has no split {options['split']!r} (it has: {names}).")
         board = leaderboard.build(phase, split, options["by"], organizer=True)
-        records = [_record(row) for row in board.rows]
+        records = [leaderboard.record(row) for row in board.rows]
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(HEADER + EXTRA)
-            writer.writerows([[_csv_value(r[k]) for k in HEADER + EXTRA] for r in records])
+            writer.writerow(leaderboard.COLUMNS)
+            writer.writerows([[safe_cell(r[k]) for k in leaderboard.COLUMNS] for r in records])
         elif options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -67,26 +65,3 @@ class Command(BaseCommand):
                 f"{rank:>4}  {r['team'][:24]:<24} {system[:28]:<28} "
                 f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
             )
-
-
-def _record(row: leaderboard.Row) -> dict:
-    return {
-        "rank": "" if row.rank is None else row.rank,
-        "team": row.team,
-        "system": row.system,
-        "srcc": row.srcc,
-        "lcc": row.lcc,
-        "ktau": row.ktau,
-        "mse": row.mse,
-        "n": row.n,
-        "scored_submissions": row.submissions,
-        "last_submitted_at": row.last_submitted_at.isoformat(),
-        "baseline": row.baseline,
-    }
-
-
-def _csv_value(value):
-    # true/false as CSV readers elsewhere expect them, not Python's True/False.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
