@@ -6,7 +6,6 @@ from competition import standings
 from competition.models import Submission
 
 
-
 @receiver(post_delete, sender=Submission)
 def refresh_standings_after_delete(sender, instance, **kwargs):
     # The deleted submission may have been its system's best: let the next best stand.
