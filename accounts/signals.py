@@ -1,5 +1,8 @@
 """Where accounts hooks into competition: notices are queued here and sent by a worker."""
 
+import logging
+
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -8,16 +11,25 @@ from accounts.models import Profile
 from competition.models import Membership, Phase
 from competition.signals import submission_scored, user_signed_up
 
+log = logging.getLogger(__name__)
+
 
 @receiver(submission_scored)
 def queue_submission_notices(sender, scored, failed, **kwargs):
-    """Inside the scoring transaction: the notices are queued for when it commits."""
+    """Inside the scoring transaction: the notices are queued for when it commits. A
+    failure here is logged and never fails the scoring itself."""
     from accounts import tasks
 
     ids = [*scored, *failed]
-    # Most scorings concern nobody who asked for a notice: no task for those.
-    teams = Membership.objects.filter(team__submissions__in=ids).values("user")
-    if Profile.objects.filter(notify_submissions=True, user__in=teams).exists():
+    try:
+        with transaction.atomic():
+            # Most scorings concern nobody who asked for a notice: no task for those.
+            teams = Membership.objects.filter(team__submissions__in=ids).values("user")
+            wanted = Profile.objects.filter(notify_submissions=True, user__in=teams).exists()
+    except Exception:
+        log.exception("could not look for notices of submissions %s", ids[:20])
+        return
+    if wanted:
         mail.later(tasks.submission_notices, ids)
 
 

@@ -135,3 +135,15 @@ def test_old_news_is_recorded_without_a_message(alice, competition, queued):
     )
     assert notices.phase_notices() == 0
     assert PhaseEvent.objects.filter(event="opened", announced=False).count() == 2
+
+
+def test_a_failing_notice_lookup_never_fails_the_scoring(alice, aurora, validation, scored,
+                                                        queued, monkeypatch):  # fmt: skip
+    from accounts import signals
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(signals.Membership.objects, "filter", broken)
+    submission = scored(validation, aurora)
+    assert submission.status == "scored" and queued == []
