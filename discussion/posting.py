@@ -123,6 +123,8 @@ def reply(topic, user, body) -> Post:
 def edit(post, user, body):
     if not post.editable_by(user):
         raise Refused("A post can be edited by its author for 30 minutes.")
+    if body == post.body:
+        return  # saved unchanged: not marked edited
     post.body, post.body_html, post.edited_at = body, markdown.render(body), timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
 

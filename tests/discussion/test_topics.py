@@ -97,6 +97,9 @@ def test_an_author_edits_a_post_for_30_minutes(posters, competition):
     new_topic(client_of(alice))
     post = Post.objects.get()
     edit = f"/discussion/posts/{post.pk}/edit/"
+    client_of(alice).post(edit, {"body": post.body})
+    post.refresh_from_db()
+    assert post.edited_at is None  # saved unchanged is not an edit
     client_of(alice).post(edit, {"body": "I tried **ranking**."})
     post.refresh_from_db()
     assert "<strong>ranking</strong>" in post.body_html and post.edited_at is not None
