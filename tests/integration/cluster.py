@@ -445,12 +445,12 @@ class Cluster:
         script = (
             "import json\n"
             "from django.contrib.auth.models import User\n"
-            "from rest_framework.authtoken.models import Token\n"
+            "from accounts.tokens import create\n"
             f"names = {names!r}\n"
             "tokens = []\n"
             "for name in names:\n"
             "    user = User.objects.create_user(name, password='pw-' + name + '-2026')\n"
-            "    tokens.append(Token.objects.create(user=user).key)\n"
+            "    tokens.append(create(user, 'hosts test')[1])\n"
             "print('TOKENS=' + json.dumps(tokens))\n"
         )
         # Three one-off commands at once, each from a host of its own.
