@@ -20,7 +20,7 @@ from typing import IO
 import numpy as np
 
 from scoring.problems import Problem, SubmissionError
-from scoring.rawfile import decode, parse_rows, read_bytes
+from scoring.rawfile import body_of, parse_rows, read_bytes, shown, split_lines
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -35,7 +35,13 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Far outside 0..10 but still safe to square and sum over any phase: beyond this a value
 # is a mistake (a wrong column, a unit slip), and would make MSE overflow to infinity.
 MAX_ABS_SCORE = 1e6
+NAN = float("nan")
 FEW = 5  # ids named in a summary such as "missing: a, b, c, d, e and 12 more"
+# A header wider than this is no submission's (the test.csv columns and a score at most).
+MAX_COLUMNS = 16
+# Lines beyond one per item and a header: a few mistakes are reported line by line; a file
+# with this many more is refused as a whole, before any row is built.
+EXTRA_LINES = 1000
 
 ID_COLUMN = "wav_file_name"
 SCORE_COLUMNS = ("pred_score", "prediction_score")
@@ -57,7 +63,7 @@ def _is_number(cell: str) -> bool:
 def _find_columns(header: list[str], line: int) -> tuple[int, int]:
     """Positions of the id and the score column in a header row."""
     names = [cell.strip().lower() for cell in header]
-    shown = ",".join(cell.strip() for cell in header)
+    echo = shown(",".join(cell.strip() for cell in header))
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         sep = "semicolons" if ";" in header[0] else "tabs"
         raise SubmissionError.single(
@@ -66,7 +72,7 @@ def _find_columns(header: list[str], line: int) -> tuple[int, int]:
     if names.count(ID_COLUMN) != 1:
         how = "twice" if names.count(ID_COLUMN) > 1 else "no"
         raise SubmissionError.single(
-            f"the header '{shown}' has {how} {ID_COLUMN} column"
+            f"the header '{echo}' has {how} {ID_COLUMN} column"
             f"{'' if how == 'no' else 's'}; it needs exactly one, "
             f"e.g. {ID_COLUMN},pred_score.",
             line,
@@ -78,7 +84,7 @@ def _find_columns(header: list[str], line: int) -> tuple[int, int]:
         score_cols = [1 - id_col]
     if len(score_cols) != 1:
         raise SubmissionError.single(
-            f"cannot tell which column of the header '{shown}' holds your scores. Name it "
+            f"cannot tell which column of the header '{echo}' holds your scores. Name it "
             "pred_score or prediction_score, and give only one such column.",
             line,
         )
@@ -108,6 +114,12 @@ class SubmissionReader:
 
     def _layout(self, first: list[str], line: int) -> tuple[bool, int, int, int]:
         """(has a header, id column, score column, values per row) from the first record."""
+        if len(first) > MAX_COLUMNS:
+            raise SubmissionError.single(
+                f"the first line has {len(first):,} values; a submission has two columns "
+                f"({ID_COLUMN},pred_score), or the test.csv columns and a score.",
+                line,
+            )
         names = {cell.strip().lower() for cell in first}
         if not names & set(KNOWN_COLUMNS):
             looks_like_id = first[0].strip() in self.position or first[0].strip().endswith(".wav")
@@ -128,33 +140,46 @@ class SubmissionReader:
     ) -> np.ndarray:
         """Predictions aligned to the expected ids, or SubmissionError (see read_submission)."""
         data = read_bytes(source, max_bytes)
-        text = decode(data)
-        if not text.strip():
-            raise SubmissionError.single("The file is empty.")
-        if '"' not in text and "\r" not in text.replace("\r\n", "\n"):
-            predictions = self._plain(text.replace("\r\n", "\n"))
+        body, first = body_of(data)
+        del data
+        if b'"' not in body and body.isascii():
+            predictions = self._plain(body)
             if predictions is not None:
                 return predictions
-        rows, lines = parse_rows(text)
-        return self._rows(rows, lines)
+        n = len(self.expected_ids)
+        lines = split_lines(
+            body,
+            first,
+            2 * n + EXTRA_LINES,
+            f"{self._phase()} has {n:,} items, so a submission has one line per item and a "
+            "header. Check that you chose the right file, and remove any empty lines.",
+        )
+        del body  # the decoded lines replace it
+        rows, starts = parse_rows(lines, first)
+        del lines
+        return self._rows(rows, starts)
 
-    def _plain(self, text: str) -> np.ndarray | None:
-        """The predictions of an unquoted file with one row per line and nothing wrong, read
-        without building a list per row; None when anything is unusual."""
-        header, _, body = text.partition("\n")
+    def _plain(self, body: bytes) -> np.ndarray | None:
+        """The predictions of an unquoted ASCII file with one row per line and nothing
+        wrong, read without building a list per row; None when anything is unusual."""
+        n = len(self.expected_ids)
+        end = body.find(b"\n")
+        header = body if end < 0 else body[:end]
+        if header.count(b",") >= MAX_COLUMNS:
+            return None
         try:
-            has_header, id_col, score_col, width = self._layout(header.split(","), 1)
+            has_header, id_col, score_col, width = self._layout(header.decode().split(","), 1)
         except SubmissionError:
             return None
-        if not has_header:
-            body = text
-        body = body.rstrip("\n")
-        n = len(self.expected_ids)
+        if has_header:
+            body = b"" if end < 0 else body[end + 1 :]
         # Exactly width - 1 commas on each of n lines: then the flat split lines up.
-        row = b"," * (width - 1)
-        if body.encode().translate(None, _NOT_SEPARATORS) != (row + b"\n") * (n - 1) + row:
+        if body.count(b"\n") != n - 1:
             return None
-        cells = body.replace("\n", ",").split(",")
+        row = b"," * (width - 1)
+        if body.translate(None, _NOT_SEPARATORS) != (row + b"\n") * (n - 1) + row:
+            return None
+        cells = body.decode().replace("\n", ",").split(",")
         try:
             return self._fast(cells[id_col::width], cells[score_col::width])
         except (KeyError, ValueError):
@@ -237,7 +262,7 @@ class SubmissionReader:
                     problems.append(
                         Problem(
                             line,
-                            f"{item} appears again (first on line {first_line[item]}); "
+                            f"{shown(item)} appears again (first on line {first_line[item]}); "
                             "give each item exactly one prediction.",
                         )
                     )
@@ -248,11 +273,11 @@ class SubmissionReader:
             elif len(row) == width:
                 problems.append(Problem(line, f"the {ID_COLUMN} is empty."))
             if len(row) == width:
-                message = _score_message(row[score_col])
+                value, message = _score(row[score_col])
                 if message:
                     problems.append(Problem(line, message))
                 elif item in self.position:
-                    predictions[self.position[item]] = float(row[score_col])
+                    predictions[self.position[item]] = value
         summaries = []
         if unknown:
             summaries.append(Problem(None, self._unknown_message(unknown)))
@@ -272,10 +297,10 @@ class SubmissionReader:
 
     def _unknown_message(self, unknown: list[tuple[str, int]]) -> str:
         count = len(unknown)
-        shown = ", ".join(f"{item} (line {line})" for item, line in unknown[:FEW])
+        listed = ", ".join(f"{shown(item)} (line {line})" for item, line in unknown[:FEW])
         more = f" and {count - FEW:,} more" if count > FEW else ""
         noun = "id is" if count == 1 else "ids are"
-        message = f"{count:,} {ID_COLUMN} {noun} not in {self._phase()}: {shown}{more}."
+        message = f"{count:,} {ID_COLUMN} {noun} not in {self._phase()}: {listed}{more}."
         splits = [self._split_of(item) for item, _ in unknown[:FEW]]
         where = self.phase_label and f"this is the {self.phase_label} phase" or "not this one"
         notes = [
@@ -312,26 +337,27 @@ def _width_message(row: list[str], width: int) -> str:
     return message
 
 
-def _score_message(cell: str) -> str | None:
-    shown = cell.strip()
-    if not shown:
-        return "the score is empty; give a number."
+def _score(cell: str) -> tuple[float, str | None]:
+    """The cell's value, or NaN and what is wrong with it. Whitespace around the number
+    (as str.strip sees it) is ignored, and the stripped text is what is parsed."""
+    text = cell.strip()
+    if not text:
+        return NAN, "the score is empty; give a number."
+    echo = shown(text)
     try:
-        value = float(shown)
+        value = float(text)
     except ValueError:
-        if len(shown) > 30:
-            shown = shown[:30] + "…"
-        return f"the score '{shown}' is not a number."
+        return NAN, f"the score '{echo}' is not a number."
     if value != value:
-        return "the score is NaN (not a number); give a finite number."
+        return NAN, "the score is NaN (not a number); give a finite number."
     if value in (float("inf"), float("-inf")):
-        return f"the score '{shown}' is infinite (or too large); give a finite number."
+        return NAN, f"the score '{echo}' is infinite (or too large); give a finite number."
     if abs(value) > MAX_ABS_SCORE:
-        return (
-            f"the score '{shown}' is far outside the 0–10 scale; scores must lie between "
+        return NAN, (
+            f"the score '{echo}' is far outside the 0–10 scale; scores must lie between "
             f"-{MAX_ABS_SCORE:,.0f} and {MAX_ABS_SCORE:,.0f}."
         )
-    return None
+    return value, None
 
 
 def read_submission(
