@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from scoring.problems import Problem, SubmissionError
@@ -19,23 +20,38 @@ from scoring.sniff import describe_binary
 # A line of a submission holds a few values (the test.csv columns and a score at most);
 # commas inside a quoted text count too, so this leaves a caption plenty of room.
 MAX_LINE_COMMAS = 64
+# Nor is any line of a submission this long (a caption is a sentence or two).
+MAX_LINE_BYTES = 64 * 1024
 # Echoed cells are cut to this many characters, control characters shown escaped.
 MAX_SHOWN = 100
 
 
 def shown(value: str, limit: int = MAX_SHOWN) -> str:
-    """A cell of the participant's file as a message may echo it: at most `limit`
-    characters, control and invisible characters written as escapes (\\x1c, \\u202e)."""
-    cut = value[:limit]
-    text = "".join(_escape(c) for c in cut) if not cut.isprintable() else cut
-    return text + "…" if len(value) > limit else text
+    """A cell of the participant's file as a message may echo it: control and invisible
+    characters written as escapes (\\x1c, \\u202e), the whole cut to `limit` characters."""
+    if len(value) <= limit and value.isprintable():
+        return value
+    pieces, size = [], 0
+    for char in value[: limit + 1]:
+        piece = _escape(char)
+        if size + len(piece) > limit:
+            return "".join(pieces) + "…"
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)
 
 
 def _escape(char: str) -> str:
-    if char.isprintable() or char == " ":
+    if char.isprintable():
         return char
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -97,58 +113,67 @@ def body_of(data: bytes) -> tuple[bytes, int]:
     return body, first
 
 
-def split_lines(body: bytes, first: int, max_lines: int, too_many: str) -> list[str]:
-    """The body's lines, decoded one by one. More than `max_lines` lines, a line with more
+def split_lines(body: bytes, first: int, max_lines: int, too_many: str) -> list[bytes]:
+    """The body's lines. More than `max_lines` lines, a line with more
     commas than any submission has, or bytes that are not UTF-8: SubmissionError naming
     the line (`too_many` is the advice after the line count)."""
     count = body.count(b"\n") + 1
     if count > max_lines:
         raise SubmissionError.single(f"The file has {count:,} lines; {too_many}")
     lines = body.split(b"\n")
-    if body.count(b",") > MAX_LINE_COMMAS:
-        wide = [
-            Problem(first + i, _wide_message(line.count(b",")))
+    if len(body) > MAX_LINE_BYTES or body.count(b",") > MAX_LINE_COMMAS:
+        odd = [
+            Problem(first + i, message)
             for i, line in enumerate(lines)
-            if line.count(b",") > MAX_LINE_COMMAS
+            if (message := _odd_line_message(line))
         ]
-        if wide:
-            raise SubmissionError(wide)
-    decoded = []
-    for i, line in enumerate(lines):
-        try:
-            decoded.append(line.decode("utf-8"))
-        except UnicodeDecodeError as e:
-            raise SubmissionError.single(
-                f"the file is not UTF-8 text (byte 0x{line[e.start]:02X} cannot be read). "
-                "Save it as UTF-8, for example with Excel's 'CSV UTF-8' format.",
-                first + i,
-            )
-    return decoded
+        if odd:
+            raise SubmissionError(odd)
+    return lines
 
 
-def _wide_message(commas: int) -> str:
+def _odd_line_message(line: bytes) -> str | None:
+    """What makes a line far longer or wider than any line of a submission, if anything."""
+    commas = line.count(b",")
+    if commas > MAX_LINE_COMMAS:
+        what = f"holds {commas:,} commas"
+    elif len(line) > MAX_LINE_BYTES:
+        what = f"is {len(line):,} bytes long"
+    else:
+        return None
     return (
-        f"this line holds {commas:,} commas; a submission line holds a name and a score "
-        "(or the test.csv columns and a score). Check that you chose the right file."
+        f"this line {what}; a submission line holds a name and a score (or the test.csv "
+        "columns and a score). Check that you chose the right file."
     )
 
 
-def parse_rows(lines: list[str], first: int = 1) -> tuple[list[list[str]], list[int]]:
-    """CSV records of the lines and the line each starts on (`first` is the first's)."""
-    if not any('"' in line for line in lines):
+def records(lines: list[bytes], first: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """(line it starts on, CSV record) for each record of the lines (`first` is the first
+    line's number), decoding one line at a time."""
+    if not any(b'"' in line for line in lines):
         # Without quotes, CSV is a split on commas, and much faster than the csv module.
-        return [line.split(",") for line in lines], list(range(first, first + len(lines)))
-    rows, starts = [], []
-    reader = csv.reader(lines)
+        for number, line in enumerate(lines, first):
+            yield number, _decode(line, number).split(",")
+        return
+    reader = csv.reader(_decode(line, number) for number, line in enumerate(lines, first))
     line = first
     try:
         for row in reader:
-            rows.append(row)
-            starts.append(line)
+            yield line, row
             line = first + reader.line_num
     except csv.Error as e:
         # line_num counts the line that failed.
         raise SubmissionError.single(
             f"this line cannot be read as CSV ({e}). Check its quotes.", first + reader.line_num - 1
         )
-    return rows, starts
+
+
+def _decode(line: bytes, number: int) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SubmissionError.single(
+            f"the file is not UTF-8 text (byte 0x{line[e.start]:02X} cannot be read). "
+            "Save it as UTF-8, for example with Excel's 'CSV UTF-8' format.",
+            number,
+        )

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import IO
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import IO, NamedTuple
 
 import numpy as np
 
 from scoring.problems import Problem, SubmissionError
-from scoring.rawfile import body_of, parse_rows, read_bytes, shown, split_lines
+from scoring.rawfile import MAX_SHOWN, body_of, read_bytes, records, shown, split_lines
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -46,6 +46,27 @@ EXTRA_LINES = 1000
 ID_COLUMN = "wav_file_name"
 SCORE_COLUMNS = ("pred_score", "prediction_score")
 KNOWN_COLUMNS = (ID_COLUMN, *SCORE_COLUMNS, "text")
+
+
+# A score needs no more characters than this; a longer cell is kept cut, and refused.
+MAX_SCORE_CHARS = 100
+PLAIN_LINE_BYTES = 256
+EMPTY_LINE = "this line is empty; remove it (only the end of the file may have empty lines)."
+
+
+class _Record(NamedTuple):
+    """What the reader keeps of one line: a problem with the whole line (empty, the wrong
+    number of values), the id and the score, stripped and cut (score None: not read)."""
+
+    line: int
+    problem: str | None
+    item: str = ""
+    score: str | None = None
+
+
+def _cut(cell: str, limit: int) -> str:
+    """The cell, or its first limit + 1 characters: still longer than any valid value."""
+    return cell if len(cell) <= limit else cell[: limit + 1]
 
 
 def _is_blank(row: list[str]) -> bool:
@@ -109,6 +130,8 @@ class SubmissionReader:
         self.position = dict(zip(expected_ids, range(len(expected_ids)), strict=True))
         if len(self.position) != len(expected_ids):
             raise ValueError("expected_ids holds the same id twice")
+        # An id cell longer than every expected id is unknown; it is kept cut to this.
+        self.longest_id = max(MAX_SHOWN, *map(len, expected_ids)) if expected_ids else MAX_SHOWN
         self.phase_label = phase_label
         self.other_splits = other_splits or {}
 
@@ -154,15 +177,15 @@ class SubmissionReader:
             f"{self._phase()} has {n:,} items, so a submission has one line per item and a "
             "header. Check that you chose the right file, and remove any empty lines.",
         )
-        del body  # the decoded lines replace it
-        rows, starts = parse_rows(lines, first)
-        del lines
-        return self._rows(rows, starts)
+        del body
+        return self._rows(records(lines, first))
 
     def _plain(self, body: bytes) -> np.ndarray | None:
         """The predictions of an unquoted ASCII file with one row per line and nothing
         wrong, read without building a list per row; None when anything is unusual."""
         n = len(self.expected_ids)
+        if len(body) > PLAIN_LINE_BYTES * (n + 1):
+            return None  # longer than any file of plain short lines
         end = body.find(b"\n")
         header = body if end < 0 else body[:end]
         if header.count(b",") >= MAX_COLUMNS:
@@ -185,31 +208,43 @@ class SubmissionReader:
         except (KeyError, ValueError):
             return None
 
-    def _rows(self, rows: list[list[str]], lines: list[int]) -> np.ndarray:
-        # Blank lines before the first record and after the last are harmless.
-        start, end = 0, len(rows)
-        while end and _is_blank(rows[end - 1]):
-            end -= 1
-        while start < end and _is_blank(rows[start]):
-            start += 1
-        rows, lines = rows[start:end], lines[start:end]
-        if not rows:
+    def _rows(self, rows: Iterator[tuple[int, list[str]]]) -> np.ndarray:
+        """Read records one at a time, keeping of each only its id and score (cut to a
+        length no id or score has): memory stays small whatever the cells hold."""
+        # Blank lines before the first record are harmless.
+        found = next(((line, row) for line, row in rows if not _is_blank(row)), None)
+        if found is None:
             raise SubmissionError.single("The file is empty.")
-        has_header, id_col, score_col, width = self._layout(rows[0], lines[0])
-        if has_header:
-            rows, lines = rows[1:], lines[1:]
-        if not rows:
+        line, row = found
+        has_header, id_col, score_col, width = self._layout(row, line)
+        kept: list[_Record] = (
+            [] if has_header else [self._record(line, row, id_col, score_col, width)]
+        )
+        blanks: list[int] = []
+        for line, row in rows:
+            if _is_blank(row):
+                blanks.append(line)  # an error only if a record follows
+                continue
+            kept.extend(_Record(blank, EMPTY_LINE) for blank in blanks)
+            blanks.clear()
+            kept.append(self._record(line, row, id_col, score_col, width))
+        if not kept:
             raise SubmissionError.single("The file has a header but no predictions below it.")
         try:
-            if len(rows) != len(self.expected_ids) or set(map(len, rows)) != {width}:
+            if any(record.problem for record in kept):
                 raise ValueError
-            columns = list(zip(*rows, strict=True))
-            return self._fast(columns[id_col], columns[score_col])
+            return self._fast([r.item for r in kept], [r.score for r in kept])
         except (KeyError, ValueError):
-            problems, predictions = self._careful(rows, lines, width, id_col, score_col)
+            problems, predictions = self._careful(kept)
             if problems:
                 raise SubmissionError(problems)
             return predictions
+
+    def _record(self, line: int, row: list[str], id_col: int, score_col: int, width: int):
+        item = _cut(row[id_col].strip(), self.longest_id) if id_col < len(row) else ""
+        if len(row) != width:
+            return _Record(line, _width_message(row, width), item)
+        return _Record(line, None, item, _cut(row[score_col].strip(), MAX_SCORE_CHARS))
 
     def _fast(self, ids: Sequence[str], scores: Sequence[str]) -> np.ndarray:
         """The predictions of a file with nothing wrong, in C-level passes; else an exception.
@@ -231,32 +266,17 @@ class SubmissionReader:
         predictions[index] = values
         return predictions
 
-    def _careful(
-        self,
-        rows: list[list[str]],
-        lines: list[int],
-        width: int,
-        id_col: int,
-        score_col: int,
-    ) -> tuple[list[Problem], np.ndarray]:
-        """Every problem, found row by row, and the predictions if there were none."""
+    def _careful(self, records: list[_Record]) -> tuple[list[Problem], np.ndarray]:
+        """Every problem, found record by record, and the predictions if there were none."""
         problems: list[Problem] = []
         predictions = np.full(len(self.expected_ids), np.nan)
         first_line: dict[str, int] = {}
         unknown: list[tuple[str, int]] = []
-        for row, line in zip(rows, lines, strict=True):
-            if _is_blank(row):
-                problems.append(
-                    Problem(
-                        line,
-                        "this line is empty; remove it (only the end of the file "
-                        "may have empty lines).",
-                    )
-                )
-                continue
-            if len(row) != width:
-                problems.append(Problem(line, _width_message(row, width)))
-            item = row[id_col].strip() if id_col < len(row) else ""
+        for line, problem, item, score in records:
+            if problem:
+                problems.append(Problem(line, problem))
+                if problem is EMPTY_LINE:
+                    continue
             if item:
                 if item in first_line:
                     problems.append(
@@ -270,10 +290,10 @@ class SubmissionReader:
                     first_line[item] = line
                     if item not in self.position:
                         unknown.append((item, line))
-            elif len(row) == width:
+            elif score is not None:
                 problems.append(Problem(line, f"the {ID_COLUMN} is empty."))
-            if len(row) == width:
-                value, message = _score(row[score_col])
+            if score is not None:
+                value, message = _score(score)
                 if message:
                     problems.append(Problem(line, message))
                 elif item in self.position:
@@ -344,6 +364,8 @@ def _score(cell: str) -> tuple[float, str | None]:
     if not text:
         return NAN, "the score is empty; give a number."
     echo = shown(text)
+    if len(text) > MAX_SCORE_CHARS:
+        return NAN, f"the score '{echo}' is too long to be a number; give one such as 7.25."
     try:
         value = float(text)
     except ValueError:

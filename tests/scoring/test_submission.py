@@ -19,7 +19,7 @@ from scoring import (
     read_submission,
     write_submission,
 )
-from scoring.rawfile import parse_rows as _parse_rows
+from scoring.rawfile import records
 
 EXPECTED = np.arange(10) * 0.5  # what submission_text writes for the ten test ids
 
@@ -411,7 +411,8 @@ def test_any_near_csv_text_raises_only_submission_errors(lines):
 def test_quote_free_files_split_exactly_as_the_csv_module_reads_them(text):
     # The reader skips the csv module for files without quotes: it must not change a thing.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    rows, starts = _parse_rows(lines, 3)
+    found = list(records([line.encode() for line in lines], 3))
+    rows, starts = [row for _, row in found], [line for line, _ in found]
     joined = "\n".join(lines) + "\n"
     expected = [row or [""] for row in csv.reader(io.StringIO(joined, newline=""))]
     assert rows == expected
