@@ -14,11 +14,13 @@ from competition.access import (
 )
 from competition.forms import SubmissionForm
 from competition.models import Score, Submission
+from competition.throttling import UploadThrottle, throttle
 
 PENDING = (Submission.QUEUED, Submission.SCORING)
 
 
 @login_required
+@throttle(UploadThrottle)  # the API's upload budget: one count per user, whichever door
 def submit(request, slug):
     competition = get_competition(slug)
     if request.method == "POST":
