@@ -75,11 +75,13 @@ def check_system_name(name: str) -> str:
     if not name:
         raise ValidationError("Give the system a name, e.g. Sun_NPU_01.", code="required")
     if not _SYSTEM_NAME.fullmatch(name):
-        what = (
-            f"is {len(name)} characters long"
-            if len(name) > 64 and _SYSTEM_NAME.fullmatch(name[:64])
-            else "holds other characters"
-        )
+        odd = next((c for c in name if not _SYSTEM_NAME.fullmatch(c)), None)
+        if odd is None:
+            what = f"is {len(name)} characters long"
+        elif odd.isprintable():
+            what = f"holds '{odd}'"
+        else:
+            what = f"holds the control or invisible character U+{ord(odd):04X}"
         raise ValidationError(
             f"The system name {what}; use {SYSTEM_NAME_RULE}, e.g. Sun_NPU_01.", code="invalid"
         )
