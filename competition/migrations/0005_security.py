@@ -1,7 +1,7 @@
 """Issue 12: a secret seed for the test phase's public/private cut (the old integer seeds
-were guessable: they are dropped, and the next import draws a secret one), and a team's
-canonical name (NFKC + case folded), unique per competition, so that no look-alike name
-can be taken, not even by two requests racing."""
+were guessable: they are dropped, and the next import draws a secret one); notes no longer
+stored with a submission; and a team's canonical name (NFKC + case folded), unique per
+competition, so that no look-alike name can be taken, not even by two requests racing."""
 
 import unicodedata
 
@@ -15,6 +15,14 @@ def canonical(name: str) -> str:
 
 def forget_guessable_seeds(apps, schema_editor):
     apps.get_model("competition", "Phase").objects.update(split_seed="")
+
+
+def forget_stored_notes(apps, schema_editor):
+    """The constant-prediction note was stored, computed over every split (hidden ones
+    too); it is now made when shown, from the splits the viewer may see."""
+    apps.get_model("competition", "Submission").objects.filter(
+        status="scored", reason__startswith="Every prediction in this file has the same value"
+    ).update(reason="")
 
 
 def fill_name_keys(apps, schema_editor):
@@ -41,6 +49,7 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", editable=False, max_length=64),
         ),
         migrations.RunPython(forget_guessable_seeds, migrations.RunPython.noop),
+        migrations.RunPython(forget_stored_notes, migrations.RunPython.noop),
         migrations.AddField(
             model_name="team",
             name="name_key",

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from competition.access import (
     get_competition,
     get_submission_for_user,
+    shown_reason,
     team_of,
     visible_scores,
 )
@@ -56,6 +57,7 @@ def my_submissions(request, slug):
         submissions = list(with_scores(team.submissions.all()))
         for submission in submissions:
             submission.shown_scores = visible_scores(submission, request.user)
+            submission.shown_reason = shown_reason(submission, submission.shown_scores)
             submission.hidden_splits = _hidden_splits(submission, request.user)
     context = {
         "competition": competition,
@@ -82,6 +84,7 @@ def submission_detail(request, submission_id):
     submission = get_submission_for_user(request, submission_id)
     submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
     submission.shown_scores = visible_scores(submission, request.user)
+    submission.shown_reason = shown_reason(submission, submission.shown_scores)
     submission.hidden_splits = _hidden_splits(submission, request.user)
     context = {
         "competition": submission.phase.competition,
