@@ -43,6 +43,14 @@ def invisible_characters(name: str) -> list[str]:
     return found
 
 
+def printable(text: str) -> str:
+    """The text without the characters refused in names (control, direction-changing,
+    invisible), for a terminal: names stored before the check cannot reach one either."""
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) not in _REFUSED_CATEGORIES)
+
+
 def check_characters(name: str, what: str) -> None:
     """Refuse control, bidirectional and invisible characters in a user or team name."""
     found = invisible_characters(name)
