@@ -24,6 +24,8 @@ class SignupForm(UserCreationForm):
 
     def clean_username(self):
         username = super().clean_username()  # NFKC-normalised, exact duplicates refused
+        if not username or self.has_error("username"):
+            return username
         names.check_characters(username, "user name")
         if names.look_alike(username, _user_names_like(username)):
             raise ValidationError(TAKEN_USER_NAME, code="unique")
