@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from competition import names
 from competition.access import shown_reason, visible_scores
 from competition.models import Competition, Phase, Split, Submission
 
@@ -59,7 +60,7 @@ class SubmissionUploadSerializer(serializers.Serializer):
     so that every problem comes back in the same `errors` list as on the web form)."""
 
     file = serializers.FileField(help_text="The CSV: wav_file_name,prediction_score")
-    system_name = serializers.CharField(max_length=100)
+    system_name = serializers.CharField(max_length=64, help_text=names.SYSTEM_NAME_RULE)
 
 
 class ErrorsSerializer(serializers.Serializer):
