@@ -182,7 +182,7 @@ class Team(models.Model):
     name = models.CharField(max_length=100)
     # names.canonical(name), unique per competition: no team can take a look-alike name,
     # not even two requests racing for it.
-    name_key = models.CharField(max_length=300, editable=False)
+    name_key = models.CharField(max_length=names.MAX_CANONICAL, editable=False)
     invite_code = models.CharField(max_length=32, unique=True, default=_invite_code)
     is_organizer = models.BooleanField(
         default=False, help_text="Holds reference systems such as the baseline."
@@ -213,7 +213,7 @@ class Team(models.Model):
     def clean(self):
         """The admin's check: no control or invisible characters, no look-alike name."""
         try:
-            names.check_characters(self.name, "team name")
+            names.clean_display_name(self.name, "team name", 100)
         except ValidationError as error:
             raise ValidationError({"name": error})
         if (

@@ -16,6 +16,10 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+# Room for a canonical form: NFKC and case folding can make a name longer (ﷺ is 18
+# characters once NFKC-normalised).
+MAX_CANONICAL = 300
+
 SYSTEM_NAME_RULE = "1 to 64 characters: letters A-Z and a-z, digits, _ . and -"
 SYSTEM_NAME_PATTERN = r"[A-Za-z0-9_.-]{1,64}"
 _SYSTEM_NAME = re.compile(SYSTEM_NAME_PATTERN)
@@ -72,6 +76,12 @@ def clean_display_name(name: str, what: str, max_length: int) -> str:
     if len(name) > max_length:
         raise ValidationError(
             f"The {what} is {len(name)} characters long; the limit is {max_length}.",
+            code="max_length",
+        )
+    if len(canonical(name)) > MAX_CANONICAL:
+        raise ValidationError(
+            f"The {what} holds characters that spell out far longer (such as ligatures); "
+            "use plain letters.",
             code="max_length",
         )
     return name

@@ -102,3 +102,11 @@ def test_the_demo_data_set_writer_neutralises_formulas(tmp_path):
     dataset._write_csv(path, ("wav_file_name", "text"), [("a.wav", "-rm -rf"), ("b.wav", "ok")])
     assert rows_of(path.read_text()) == [["wav_file_name", "text"], ["a.wav", "'-rm -rf"],
                                          ["b.wav", "ok"]]  # fmt: skip
+
+
+def test_a_name_with_markup_is_shown_as_text(competition, validation, alice, client,
+                                            scored_submission):  # fmt: skip
+    team = make_team(competition, "<script>alert(1)</script>", alice)
+    scored_submission(validation, team, system="Xss_01")
+    page = client.get("/c/xacle/leaderboard/validation/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page

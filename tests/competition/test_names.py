@@ -162,3 +162,10 @@ def test_a_look_alike_of_the_teams_own_system_name_is_refused(api_alice, api_bob
     assert refused.status_code == 400
     assert "already has a system named Aurora_01" in refused.json()["errors"][0]
     assert api_upload(api_bob, validation, "aurora_01").status_code == 201  # another team
+
+
+def test_a_team_name_that_normalises_far_longer_is_refused(competition, as_bob):
+    response = create_team(as_bob, "\ufdfa" * 20)  # each NFKC-normalises to 18 characters
+    assert response.status_code == 400
+    assert "far longer" in response.content.decode()
+    assert not Team.objects.filter(name__startswith="\ufdfa").exists()
