@@ -4,7 +4,10 @@ and stays small whatever the shape of a file up to the upload limit."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,3 +137,14 @@ def test_a_valid_phase_sized_file_is_read_within_the_memory_budget(phase_reader)
         tracemalloc.stop()
     assert predictions[:3].tolist() == [0.0, 1.0, 2.0]
     assert peak <= MAX_EXTRA_MEMORY
+
+
+def test_the_fuzz_bench_runs_and_finds_no_crash():
+    """bench/fuzz.py (100,000 files by default) in a short run: it reports the three counts."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "fuzz.py"), "--files", "500", "--seed", "3"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "crashed=0" in done.stdout and "accepted=" in done.stdout and "refused=" in done.stdout
