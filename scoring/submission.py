@@ -254,8 +254,8 @@ class SubmissionReader:
         reads the file again row by row.
         """
         n = len(self.expected_ids)
-        if len(ids) != n:
-            raise ValueError
+        if len(ids) != n or max(map(len, scores)) > MAX_SCORE_CHARS:
+            raise ValueError  # (a score that long is refused, even where it parses)
         index = np.fromiter(map(self.position.__getitem__, ids), np.intp, count=n)
         if np.bincount(index, minlength=n).max() != 1:
             raise ValueError  # an id repeated, so another one missing

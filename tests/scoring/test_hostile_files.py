@@ -148,3 +148,10 @@ def test_the_fuzz_bench_runs_and_finds_no_crash():
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "crashed=0" in done.stdout and "accepted=" in done.stdout and "refused=" in done.stdout
+
+
+def test_a_score_longer_than_any_number_is_refused_whatever_the_path():
+    long = "0." + "0" * 110 + "5e105"  # 5e-6 written in 118 characters
+    for text in (f"a.wav,{long}\nb.wav,1\n", f'a.wav,{long}\nb.wav,"1"\n'):
+        with pytest.raises(SubmissionError, match="too long to be a number"):
+            read_submission(text.encode(), ["a.wav", "b.wav"])
