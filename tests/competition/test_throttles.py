@@ -3,8 +3,11 @@ upload budget, sign-up and password reset are limited per address, failed log-in
 per normalised user name and per address on the site and /admin/login/, and the client
 address comes from X-Forwarded-For only as far as TRUSTED_PROXIES says."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
@@ -162,3 +165,13 @@ def test_the_client_address(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXIES = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def test_an_organizer_lifts_a_lockout(alice, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        log_in("10.0.6.1", "ALICE", "wrong")
+    assert log_in("10.0.6.2", "alice", PASSWORD)[0].status_code == 429
+    call_command("axes_reset_username", "alice", stdout=io.StringIO())
+    call_command("axes_reset_ip", "10.0.6.1", stdout=io.StringIO())
+    assert log_in("10.0.6.1", "alice", PASSWORD)[1]
