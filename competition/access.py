@@ -109,3 +109,9 @@ def shown_reason(submission: Submission, shown_scores: list[Score]) -> str:
     if any(score.constant_prediction for score in shown_scores):
         return CONSTANT_NOTE
     return ""
+
+
+def may_see_results(phase: Phase, user) -> bool:
+    """A phase's results analysis (results page, human ceiling, per-subset scores):
+    organizers always; everyone else once the phase is revealed."""
+    return is_organizer(user) or phase.leaderboard == Phase.REVEALED

@@ -27,6 +27,7 @@ urlpatterns = [
         name="api_docs",
     ),
     path("api/", include("competition.api.urls")),
+    path("", include("results.urls")),
     path("", include("competition.urls")),
 ]
 
