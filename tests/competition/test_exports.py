@@ -110,3 +110,14 @@ def test_a_name_with_markup_is_shown_as_text(competition, validation, alice, cli
     scored_submission(validation, team, system="Xss_01")
     page = client.get("/c/xacle/leaderboard/validation/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+def test_the_leaderboard_download_neutralises_formulas_and_rounds_like_the_page(
+    evil_board, alice, client
+):
+    client.force_login(alice)
+    body = client.get("/c/xacle/leaderboard/test/download.csv?by=system").content.decode()
+    rows = rows_of(body)
+    assert "'" + HYPERLINK in [row[1] for row in rows[1:]]
+    # A participant's download of the public split holds the rounded numbers they see.
+    assert all(len(row[3].split(".")[-1]) <= 4 for row in rows[1:])
