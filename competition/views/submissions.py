@@ -6,9 +6,11 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from competition import history
 from competition.access import (
     get_competition,
     get_submission_for_user,
+    ordered_phases,
     shown_reason,
     team_of,
     visible_scores,
@@ -52,8 +54,13 @@ def with_scores(queryset):
 def my_submissions(request, slug):
     competition = get_competition(slug)
     team = team_of(request.user, competition)
-    submissions = []
+    submissions, charts = [], []
+    metric = history.pick_metric(request.GET.get("metric"))
     if team is not None:
+        for phase in ordered_phases(competition):
+            histories = history.team_histories(team, phase, metric)
+            if histories:
+                charts.append((phase, histories))
         submissions = list(with_scores(team.submissions.all()))
         for submission in submissions:
             submission.shown_scores = visible_scores(submission, request.user)
@@ -64,6 +71,9 @@ def my_submissions(request, slug):
         "team": team,
         "submissions": submissions,
         "pending": [s.pk for s in submissions if s.status in PENDING],
+        "charts": charts,
+        "metric": metric,
+        "metrics": history.METRICS,
     }
     return render(request, "competition/my_submissions.html", context)
 

@@ -76,7 +76,16 @@ def test_sign_up_is_limited_per_client_address(competition, tight_rates):
     assert sign_up("10.0.0.2", "erin").status_code == 302
 
 
-def test_password_reset_views_take_the_same_throttle(tight_rates):
+def test_password_reset_is_limited_per_client_address(db, tight_rates):
+    def reset(address):
+        client = Client(REMOTE_ADDR=address)
+        return client.post("/accounts/password/reset/", {"email": "x@example.org"}).status_code
+
+    assert [reset("10.0.0.7") for _ in range(3)] == [302, 302, 429]
+    assert reset("10.0.0.6") == 302
+
+
+def test_any_view_takes_the_same_throttle(tight_rates):
     view = throttle(PasswordResetThrottle)(lambda request: HttpResponse("sent"))
     factory = RequestFactory()
     answers = [view(factory.post("/reset/", REMOTE_ADDR="10.0.0.9")).status_code for _ in range(3)]

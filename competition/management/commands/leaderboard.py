@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--competition", required=True, metavar="SLUG")
         parser.add_argument("--phase", required=True, choices=[Phase.VALIDATION, Phase.TEST])
         parser.add_argument("--split", help="a split name; default: the phase's main split")
+        # By team by default, as the site shows it (it was by system before: scripts pass --by).
         parser.add_argument(
-            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default="system"
+            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default=leaderboard.TEAM
         )
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
