@@ -91,7 +91,7 @@ def check_system_name(name: str) -> str:
     """The system name, stripped, if it follows SYSTEM_NAME_RULE; else ValidationError."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Give the system a name, e.g. Sun_NPU_01.", code="required")
+        raise ValidationError("Give the system a name, e.g. Heron_Lab_01.", code="required")
     if not _SYSTEM_NAME.fullmatch(name):
         odd = next((c for c in name if not _SYSTEM_NAME.fullmatch(c)), None)
         if odd is None:
@@ -101,7 +101,7 @@ def check_system_name(name: str) -> str:
         else:
             what = f"holds the control or invisible character U+{ord(odd):04X}"
         raise ValidationError(
-            f"The system name {what}; use {SYSTEM_NAME_RULE}, e.g. Sun_NPU_01.", code="invalid"
+            f"The system name {what}; use {SYSTEM_NAME_RULE}, e.g. Heron_Lab_01.", code="invalid"
         )
     return name
 

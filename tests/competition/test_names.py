@@ -128,7 +128,7 @@ def api_upload(client, phase, system):
     return client.post(url, {"system_name": system, "file": upload(phase)})
 
 
-@pytest.mark.parametrize("system", ["Baseline_2026", "Sun_NPU_01", "a.b-c_d", "x" * 64])
+@pytest.mark.parametrize("system", ["Baseline_2026", "Heron_Lab_01", "a.b-c_d", "x" * 64])
 def test_system_names_follow_the_rule(api_alice, validation, system):
     assert api_upload(api_alice, validation, system).status_code == 201
 
