@@ -38,6 +38,28 @@ class SignupForm(UserCreationForm):
             raise ValidationError(TAKEN_USER_NAME, code="unique")
         return username
 
+    def save(self, commit=True):
+        """Create the user, or return None when a look-alike name was taken since clean()
+        (a racing sign-up): sign-ups of one canonical name take turns under a lock, so the
+        check and the insert cannot interleave. The caller shows the form's message."""
+        username = self.cleaned_data["username"]
+        with transaction.atomic():
+            _lock_name(names.canonical(username))
+            if names.look_alike(username, _user_names_like(username)):
+                self.add_error("username", ValidationError(TAKEN_USER_NAME, code="unique"))
+                return None
+            return super().save(commit)
+
+
+def _lock_name(key: str) -> None:
+    """Serialise the transactions that create this canonical name. PostgreSQL: an advisory
+    lock held to the end of the transaction. SQLite runs one writer at a time anyway."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
 
 def _user_names_like(username: str) -> list[str]:
     """The user names that may be the same as this one once canonical: the same but for

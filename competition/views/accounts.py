@@ -37,8 +37,8 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
+    user = form.save() if request.method == "POST" and form.is_valid() else None
+    if user is not None:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         user_signed_up.send(sender=type(user), user=user, request=request)
         messages.success(request, f"Welcome, {user.get_username()}. You are signed in.")
