@@ -86,3 +86,16 @@ def load_run_model(run: Path, which: str = "best.pt"):
     model = build_model(cfg, pretrained=False, text_source=str(text_files))
     load_state_strictly(model, ckpt["model"], f"checkpoint {run / which}")
     return model, cfg, ckpt
+
+
+def read_config_json(run: Path, which: str = "best.pt") -> dict:
+    """A run's resolved config: config.json, or the checkpoint's copy."""
+    path = run / "config.json"
+    if path.is_file():
+        import json
+
+        return json.loads(path.read_text())
+    ckpt = torch_load(run / which, "checkpoint", weights_only=True)
+    if not isinstance(ckpt, dict) or "config" not in ckpt:
+        raise BaselineError(f"{run / which} is not a baseline checkpoint")
+    return ckpt["config"]

@@ -45,18 +45,26 @@ def encode_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress:
     loader = split_loader(
         split, cfg, model.text_encoder.tokenize, shuffle=False, batch_size=cfg.eval_batch_size
     )
+    from baseline.official import split_norm
+
     audio, text, dtype = [], [], None
-    for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
-        batch = to_device(batch, cfg.device)
-        with autocast(cfg):
-            audio_emb = model.encode_audio(batch["wavs"])  # (B, T, Da)
-            if dtype is None:
-                total_bytes = len(split) * audio_emb[0].numel() * 4
-                dtype = torch.float16 if total_bytes > CACHE_FLOAT16_BYTES else torch.float32
-            audio.append(audio_emb.to("cpu", dtype))
-            text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
-            text.append(text_emb.float().cpu())
+    with split_norm(model, split, cfg):
+        for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
+            _encode_batch(model, batch, cfg, split, audio, text, dtype)
+            dtype = audio[-1].dtype
     return {"audio_emb": torch.cat(audio), "text_emb": torch.cat(text)}  # (N, T, Da), (N, Dt)
+
+
+def _encode_batch(model, batch, cfg, split, audio: list, text: list, dtype) -> None:
+    batch = to_device(batch, cfg.device)
+    with autocast(cfg):
+        audio_emb = model.encode_audio(batch["wavs"])  # (B, T, Da)
+        if dtype is None:
+            total_bytes = len(split) * audio_emb[0].numel() * 4
+            dtype = torch.float16 if total_bytes > CACHE_FLOAT16_BYTES else torch.float32
+        audio.append(audio_emb.to("cpu", dtype))
+        text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
+        text.append(text_emb.float().cpu())
 
 
 @torch.no_grad()
@@ -82,6 +90,9 @@ def inference_file(run: Path, split: str) -> Path:
     return run / f"inference_result_for_{split}.csv"
 
 
-def write_predictions(dest: Path, ids: list[str], preds: np.ndarray) -> None:
-    """The official baseline's format: header wav_file_name,pred_score; every id; not clipped."""
-    write_submission(dest, ids, preds, score_column="pred_score")
+def write_predictions(dest: Path, ids: list[str], preds: np.ndarray, rounding: str = "2") -> None:
+    """The official baseline's format: header wav_file_name,pred_score; every id; not clipped;
+    rounded to 2 decimals as the official inference, unless rounding is "none"."""
+    from baseline.official import round_predictions
+
+    write_submission(dest, ids, round_predictions(preds, rounding), score_column="pred_score")
