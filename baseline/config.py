@@ -12,7 +12,6 @@ from baseline.encoders.text import MINILM, default_pooling
 from baseline.errors import BaselineError
 from baseline.losses import WEIGHTINGS
 
-
 RECIPES = ("xacle2026", "xacle2027")
 NORMS = ("official", "fitted")
 ROUNDINGS = ("2", "none")

@@ -11,8 +11,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import torch
-
 from baseline.checkpoint import build_model, load_run_model
 from baseline.config import ROUNDINGS, TrainConfig, resolve_device
 from baseline.data import Split, load_split
