@@ -80,6 +80,8 @@ def load_run_model(run: Path, which: str = "best.pt"):
     """The model and config of a run folder, from its checkpoint alone."""
     ckpt = read_checkpoint(run / which)
     cfg = TrainConfig(**ckpt["config"])
+    if "norm" not in ckpt["config"]:
+        cfg.norm = "fitted"  # runs from before the official per-split normalisation
     text_files = run / TEXT_FILES
     if not text_files.is_dir():
         raise BaselineError(f"{run} has no {TEXT_FILES}/ folder (tokenizer and config)")
