@@ -1,7 +1,7 @@
 """The XACLE 2027 recipe (XACLE_2027_baselinemodel train.py and inference.py) on frozen, cached
 clip embeddings: seed 42 everywhere; the training order drawn from a generator seeded once, as
-the official DataLoader's; Adam over the head's parameters only; the official loss on batches of
-12 (last partial batch dropped) and on validation batches of 12, whose mean drives
+the official DataLoaders draw it; Adam over the head's parameters only; the official loss on
+batches of 12 (last partial batch dropped) and on validation batches of 12, whose mean drives
 ReduceLROnPlateau; the head saved only for a finite, strictly better validation SRCC (epoch 0
 always); early stop after 10 epochs without one; predictions rounded to 2 decimals.
 """
@@ -36,6 +36,31 @@ def seed_everything(seed: int) -> torch.Generator:
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
     return torch.Generator().manual_seed(seed)
+
+
+class OfficialOrder:
+    """Each epoch's training order, drawn from the one generator the official train and
+    validation DataLoaders share (seeded, 8 persistent workers): in the first epoch the train
+    iterator's base seed, the permutation, a second permutation the sampler draws when it runs
+    out (discarded), then the validation iterator's base seed; afterwards the persistent
+    iterators draw only the two permutations."""
+
+    def __init__(self, generator: torch.Generator):
+        self.generator = generator
+        self.epoch = 0
+
+    def _base_seed(self) -> None:
+        torch.empty((), dtype=torch.int64).random_(generator=self.generator)
+
+    def next(self, n: int) -> torch.Tensor:
+        if self.epoch == 0:
+            self._base_seed()
+        order = torch.randperm(n, generator=self.generator)
+        torch.randperm(n, generator=self.generator)
+        if self.epoch == 0:
+            self._base_seed()
+        self.epoch += 1
+        return order
 
 
 def head_args(cfg: TrainConfig, encoders_or_dims) -> HeadArgs:
@@ -129,13 +154,14 @@ def train_2027(cfg: TrainConfig, run: Path, progress: bool) -> None:
     scores = torch.from_numpy((train_split.scores - 5.0) / 5.0).float()
     num_class = torch.from_numpy(class_counts(train_split.scores))
     best_srcc, bad_epochs, saved = float("-inf"), 0, False
+    orders = OfficialOrder(generator)
     n = len(train_split)
     if n < cfg.batch_size:
         raise BaselineError(f"{n} train pairs make no batch of {cfg.batch_size}")
     for epoch in range(cfg.epochs):
         t0 = time.time()
         head.train()
-        order = torch.randperm(n, generator=generator)  # the official RandomSampler's draw
+        order = orders.next(n)
         total, count = 0.0, 0
         for start in range(0, n - cfg.batch_size + 1, cfg.batch_size):
             idx = order[start : start + cfg.batch_size]

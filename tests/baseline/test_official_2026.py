@@ -152,6 +152,20 @@ def test_the_run_normalises_per_split_and_predict_honours_the_precision(byola_ru
     assert values(fp32) != values(bf16)
 
 
+def test_a_run_saved_before_the_norm_option_keeps_its_fitted_normalisation(byola_run, tmp_path):
+    import shutil
+
+    from baseline.checkpoint import load_run_model
+
+    old = tmp_path / "old"
+    shutil.copytree(byola_run, old)
+    ckpt = torch.load(old / "best.pt", weights_only=True)
+    del ckpt["config"]["norm"]
+    torch.save(ckpt, old / "best.pt")
+    assert load_run_model(old)[1].norm == "fitted"
+    assert load_run_model(byola_run)[1].norm == "official"
+
+
 def official_release(tiny_text_encoder):
     """A state dict with the official release's key names, built from the architecture: the
     official model's modules (text_encoder.model = RobertaModel, audio_encoder.model =

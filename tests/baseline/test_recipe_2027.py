@@ -48,6 +48,25 @@ def test_the_head_normalises_each_embedding_and_clips_only_when_asked():
     assert head(audio, text).max() < 1.0
 
 
+def test_the_epochs_are_ordered_as_the_official_seeded_dataloaders_order_them():
+    from torch.utils.data import DataLoader
+
+    from baseline.recipe2027 import OfficialOrder, seed_everything
+
+    # The official build_dataloaders: one seeded generator shared by both loaders, workers
+    # seeded by worker_init_fn, persistent workers (8 in the official config; 1 is enough).
+    generator = torch.Generator().manual_seed(42)
+    common = dict(num_workers=1, persistent_workers=True, generator=generator)
+    train = DataLoader(range(30), batch_size=12, shuffle=True, drop_last=True, **common)
+    validation = DataLoader(range(7), batch_size=12, shuffle=False, **common)
+    expected = []
+    for _ in range(3):
+        expected.append([int(i) for batch in train for i in batch])
+        list(validation)
+    orders = OfficialOrder(seed_everything(42))
+    assert [orders.next(30)[:24].tolist() for _ in range(3)] == expected
+
+
 def test_the_loss_weights_are_the_official_ones():
     assert LOSS_WEIGHTS == (1.0, 0.5) and (TAU, MARGIN, BETA) == (0.25, 0.1, 0.99)
     pred, gt = torch.tensor([0.1, -0.5, 0.9, 0.0]), torch.tensor([0.4, -0.4, 0.2, 0.0])
