@@ -68,18 +68,23 @@ def _encode_batch(model, batch, cfg, split, audio: list, text: list, dtype) -> N
 
 
 @torch.no_grad()
-def predict_features(model: BaselineModel, feats: dict, cfg: TrainConfig) -> np.ndarray:
-    """Scores (N,) in the 0..10 space, not clipped, from encoder outputs."""
-    model.eval()
+def batched_scores(predict, audio: torch.Tensor, text: torch.Tensor, cfg: TrainConfig):
+    """Scores (N,) in the 0..10 space, not clipped: predict(audio, text) over batches of
+    eval_batch_size, in order."""
     out = []
-    n = feats["text_emb"].shape[0]
-    for start in range(0, n, cfg.eval_batch_size):
+    for start in range(0, text.shape[0], cfg.eval_batch_size):
         part = slice(start, start + cfg.eval_batch_size)
-        audio = feats["audio_emb"][part].to(cfg.device, non_blocking=True)
-        text = feats["text_emb"][part].to(cfg.device, non_blocking=True)
+        a = audio[part].to(cfg.device, non_blocking=True).float()
+        t = text[part].to(cfg.device, non_blocking=True)
         with autocast(cfg):
-            out.append(model.predict(audio.float(), text).float().cpu())
+            out.append(predict(a, t).float().cpu())
     return to_score_space(torch.cat(out)).double().numpy()
+
+
+def predict_features(model: BaselineModel, feats: dict, cfg: TrainConfig) -> np.ndarray:
+    """Scores (N,) from the 2026 model's encoder outputs."""
+    model.eval()
+    return batched_scores(model.predict, feats["audio_emb"], feats["text_emb"], cfg)
 
 
 def predict_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress: bool = False):

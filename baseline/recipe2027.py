@@ -20,8 +20,8 @@ from baseline.data import has_split, load_split
 from baseline.embeddings import ClipEncoders, default_cache_dir, split_embeddings
 from baseline.errors import BaselineError
 from baseline.head import EmbeddingHead, HeadArgs
+from baseline.inference import batched_scores
 from baseline.losses import baseline_loss, class_counts
-from baseline.model import to_score_space
 
 log = logging.getLogger("baseline")
 
@@ -75,18 +75,10 @@ def head_args(cfg: TrainConfig, encoders_or_dims) -> HeadArgs:
     )
 
 
-@torch.no_grad()
 def predict_head(head: EmbeddingHead, feats: dict, cfg: TrainConfig) -> np.ndarray:
     """Scores (N,) in the 0..10 space, in split order, at the evaluation batch size."""
     head.eval()
-    out = []
-    n = feats["text"].shape[0]
-    for start in range(0, n, cfg.eval_batch_size):
-        part = slice(start, start + cfg.eval_batch_size)
-        audio = feats["audio"][part].to(cfg.device)
-        text = feats["text"][part].to(cfg.device)
-        out.append(head(audio, text).float().cpu())
-    return to_score_space(torch.cat(out)).double().numpy()
+    return batched_scores(head, feats["audio"], feats["text"], cfg)
 
 
 @torch.no_grad()

@@ -76,6 +76,14 @@ def tiny_m2d_config() -> M2DConfig:
     return M2DConfig(embed_dim=64, depth=1, num_heads=1, text_proj=(64, 64), text=text)
 
 
+def optimize(optimizer, pred, scores, num_class) -> None:
+    """One optimizer step on the official loss."""
+    loss = baseline_loss(pred, scores, num_class)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+
+
 def time_steps(step, opts, device: str) -> float:
     """Seconds per step after the warm-up."""
     for _ in range(opts.warmup):
@@ -119,10 +127,7 @@ def time_2027(mode: str, opts, device: str) -> dict:
         def step():
             with autocast(opts, device):
                 pred = head(audio, text)
-            loss = baseline_loss(pred, scores, num_class)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+            optimize(optimizer, pred, scores, num_class)
 
         per_step = time_steps(step, opts, device)
     peak = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else float("nan")
@@ -155,10 +160,7 @@ def time_mode(model, mode: str, opts, device: str) -> dict:
                 pred = model.predict(audio, text)
             else:
                 pred = model(batch)
-        loss = baseline_loss(pred, batch["scores"], batch["num_class"])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        optimize(optimizer, pred, batch["scores"], batch["num_class"])
 
     per_step = time_steps(step, opts, device)
     peak = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else float("nan")
