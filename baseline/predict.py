@@ -1,4 +1,5 @@
 """python -m baseline.predict runs/NAME --split validation|test [--data PATH] [--precision ...]
+(a 2026, 2027 or SVR run)
 python -m baseline.predict --official-checkpoint PATH/best_model.pt --data PATH --split test
 
 Makes a split's submission (inference_result_for_<split>.csv, header wav_file_name,pred_score)
@@ -44,7 +45,14 @@ def predict_run(
     precision: str | None = None,
     rounding: str | None = None,
 ) -> Path:
-    if run_recipe(run, checkpoint) == "xacle2027":
+    recipe = run_recipe(run, checkpoint)
+    if recipe == "svr":
+        from baseline.svr import load_svr_run, predict_svr_split
+
+        svr, cfg = load_svr_run(run)
+        apply_overrides(cfg, device, precision, rounding)
+        preds = predict_svr_split(run, split, cfg, svr, progress)
+    elif recipe == "xacle2027":
         from baseline.recipe2027 import load_head_run, predict_head_split
 
         head, cfg = load_head_run(run, checkpoint)

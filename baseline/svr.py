@@ -95,7 +95,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     from baseline.embeddings import ClipEncoders, as_numpy, default_cache_dir, split_embeddings
-    from baseline.inference import write_predictions
     from baseline.train import setup_logging
 
     args = vars(build_parser().parse_args(argv))
@@ -132,14 +131,37 @@ def main(argv: list[str] | None = None) -> None:
         f.writelines(json.dumps(point) + "\n" for point in points)
     with (run / "svr.pkl").open("wb") as f:
         pickle.dump(model, f)
+    from baseline.predict import predict_run
+
     for split in (val_split, test_split):
         if split is None:
             log.info("no test split in the data: inference_result_for_test.csv not written")
             continue
-        preds = model.predict(feats[split.name]) * 5.0 + 5.0
-        dest = run / f"inference_result_for_{split.name}.csv"
-        write_predictions(dest, split.ids, preds, cfg.round)
-        log.info("wrote %s", dest)
+        log.info("wrote %s", predict_run(run, split, cfg.device, progress=progress))
+
+
+def load_svr_run(run: Path) -> tuple:
+    """The fitted pipeline and the config of an SVR run folder."""
+    from dataclasses import fields
+
+    from baseline.checkpoint import read_config_json
+
+    path = run / "svr.pkl"
+    if not path.is_file():
+        raise BaselineError(f"{run} has no svr.pkl")
+    config = read_config_json(run)
+    names = {f.name for f in fields(TrainConfig)}
+    with path.open("rb") as f:
+        model = pickle.load(f)  # written by this command into the run folder
+    return model, TrainConfig(**{k: v for k, v in config.items() if k in names})
+
+
+def predict_svr_split(run: Path, split, cfg: TrainConfig, model, progress: bool) -> np.ndarray:
+    from baseline.embeddings import ClipEncoders, as_numpy, default_cache_dir, split_embeddings
+
+    cache = Path(cfg.cache_dir) if cfg.cache_dir else default_cache_dir(str(run))
+    feats = split_embeddings(ClipEncoders(cfg), split, cfg, cache, progress)
+    return model.predict(features(*as_numpy(feats))) * 5.0 + 5.0
 
 
 if __name__ == "__main__":

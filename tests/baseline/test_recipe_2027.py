@@ -108,8 +108,13 @@ def runs(tmp_path_factory, tiny_data, tiny_text_encoder):
     return run
 
 
-def test_a_short_2027_run_writes_its_folder_and_the_head_alone(runs):
-    run = runs("r27", "--epochs", "3", "--batch-size", "4", "--lr", "1e-3")
+@pytest.fixture(scope="module")
+def short_2027(runs):
+    return runs("r27", "--epochs", "3", "--batch-size", "4", "--lr", "1e-3")
+
+
+def test_a_short_2027_run_writes_its_folder_and_the_head_alone(short_2027):
+    run = short_2027
     config = json.loads((run / "config.json").read_text())
     assert config["recipe"] == "xacle2027" and config["seed"] == 42
     assert (config["epochs"], config["batch_size"], config["eval_batch_size"]) == (3, 4, 12)
@@ -163,7 +168,7 @@ def test_the_svr_finds_a_known_relation_and_chooses_by_validation_srcc():
     assert grid[0]["srcc"] < grid[1]["srcc"]
 
 
-def test_the_svr_command_shares_the_cache_and_writes_a_run_folder(runs):
+def test_the_svr_command_shares_the_cache_and_writes_a_run_folder(runs, short_2027):
     run = runs("svr", "--c", "1", "3", "--epsilon", "0.1", main=svr_main, recipe=())
     config = json.loads((run / "config.json").read_text())
     assert config["svr"]["C"] in (1.0, 3.0) and config["svr"]["epsilon"] == 0.1
@@ -171,3 +176,6 @@ def test_the_svr_command_shares_the_cache_and_writes_a_run_folder(runs):
     assert "embeddings of train from" in (run / "train.log").read_text()
     for split, n in (("validation", 8), ("test", 6)):
         assert len(read(run / f"inference_result_for_{split}.csv")) == n + 1
+    dest = run.parent / "svr_again.csv"
+    predict_main([str(run), "--split", "test", "--out", str(dest), "--device", "cpu"])
+    assert dest.read_text() == (run / "inference_result_for_test.csv").read_text()
