@@ -142,3 +142,50 @@ def test_a_missing_tokenizer_or_runtime_dependency_fails_clearly(
     (code / "portable_m2d.py").write_text("import timm_not_installed_here\n")
     err = error_of(capsys, [*base, "--out", str(tmp_path / "b"), "--m2d-code", str(code)])
     assert "needs the package 'timm_not_installed_here'" in err
+
+
+FAKE_RUNTIME = '''
+"""Stands in for the official portable_m2d.py: its interface, our network inside."""
+import torch
+
+from baseline.encoders.m2d import load_m2d_clap
+
+TOKENIZER = {tokenizer!r}
+
+
+class _BertX(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.text_encoder = model.text_encoder.text_encoder
+        self.tokenizer = model.tokenizer
+
+
+class PortableM2D(torch.nn.Module):
+    def __init__(self, weight_file, flat_features=None):
+        super().__init__()
+        assert flat_features
+        self.model = load_m2d_clap(weight_file, TOKENIZER)
+        self.backbone = self.model.backbone
+
+    def get_clap_text_encoder(self):
+        self.text_encoder = _BertX(self.model)
+
+    def encode_clap_audio(self, batch_audio):
+        return self.model.encode_audio(batch_audio)
+'''
+
+
+def test_the_users_runtime_gives_the_same_run(m2d_checkpoint, tiny_data, tiny_text_encoder,
+                                              tmp_path):  # fmt: skip
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "portable_m2d.py").write_text(FAKE_RUNTIME.format(tokenizer=str(tiny_text_encoder)))
+    common = ["--recipe", "xacle2027", "--data", str(tiny_data), "--audio-encoder", "m2d-clap",
+              "--text-encoder", "m2d-clap", "--checkpoint", str(m2d_checkpoint[0]),
+              "--m2d-tokenizer", str(tiny_text_encoder), "--max-seconds", "0.5", "--epochs", "1",
+              "--batch-size", "4", "--device", "cpu", "--round", "none"]  # fmt: skip
+    train_main([*common, "--out", str(tmp_path / "ours")])
+    train_main([*common, "--out", str(tmp_path / "theirs"), "--m2d-code", str(code)])
+    name = "inference_result_for_validation.csv"
+    assert (tmp_path / "ours" / name).read_text() == (tmp_path / "theirs" / name).read_text()
+    assert "cached in" in (tmp_path / "theirs" / "train.log").read_text()  # its own cache entry
