@@ -23,6 +23,9 @@ TEXT_FILES = "text_encoder"  # tokenizer and config, kept in the run folder
 def build_model(cfg: TrainConfig, pretrained: bool, text_source: str | None = None):
     """The model a config describes. pretrained=False gives random weights (for --no-pretrained,
     and before a checkpoint's weights are loaded)."""
+    if "m2d-clap" in (cfg.audio_encoder, cfg.text_encoder):
+        raise BaselineError("m2d-clap gives clip embeddings: use it with --recipe xacle2027 or "
+                            "python -m baseline.svr")  # fmt: skip
     if cfg.audio_encoder not in AUDIO_DIMS:
         raise BaselineError(f"unknown audio encoder {cfg.audio_encoder!r}")
     text = TextEncoder(text_source or cfg.text_encoder, cfg.text_pooling, pretrained=pretrained)

@@ -120,6 +120,7 @@ def error_of(capsys, argv):
         (["--checkpoint", "/nowhere/checkpoint-30.pth"], "M2D-CLAP checkpoint not found"),
         (["--m2d-code", "/nowhere", "--checkpoint", "x.pth"], "no portable_m2d.py there"),
         (["--text-encoder", "minilm"], "give it as both"),
+        (["--recipe", "xacle2026"], "use it with --recipe xacle2027"),
     ],
 )
 def test_m2d_options_fail_clearly(capsys, tiny_data, tmp_path, extra, message):
