@@ -50,12 +50,13 @@ def encode_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress:
     audio, text, dtype = [], [], None
     with split_norm(model, split, cfg):
         for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
-            _encode_batch(model, batch, cfg, split, audio, text, dtype)
-            dtype = audio[-1].dtype
+            dtype = _encode_batch(model, batch, cfg, split, audio, text, dtype)
     return {"audio_emb": torch.cat(audio), "text_emb": torch.cat(text)}  # (N, T, Da), (N, Dt)
 
 
-def _encode_batch(model, batch, cfg, split, audio: list, text: list, dtype) -> None:
+def _encode_batch(model, batch, cfg, split, audio: list, text: list, dtype):
+    """Appends one batch's encoder outputs; returns the audio cache's dtype (float16 when the
+    whole split's would pass CACHE_FLOAT16_BYTES)."""
     batch = to_device(batch, cfg.device)
     with autocast(cfg):
         audio_emb = model.encode_audio(batch["wavs"])  # (B, T, Da)
@@ -65,6 +66,7 @@ def _encode_batch(model, batch, cfg, split, audio: list, text: list, dtype) -> N
         audio.append(audio_emb.to("cpu", dtype))
         text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
         text.append(text_emb.float().cpu())
+    return dtype
 
 
 @torch.no_grad()
