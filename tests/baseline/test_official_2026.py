@@ -46,7 +46,7 @@ def hand_stats(clips, n):
     return flat.mean(), flat.std()  # numpy's std is the population std
 
 
-def test_the_official_normalisation_is_each_splits_own(tmp_path):
+def test_the_official_normalisation_is_each_splits_own(tmp_path, tiny_text_encoder):
     rng = np.random.default_rng(5)
     train = {f"{i}.wav": 0.2 * rng.standard_normal(1100 + 200 * i).astype(np.float32)
              for i in range(3)}  # fmt: skip
@@ -63,7 +63,7 @@ def test_the_official_normalisation_is_each_splits_own(tmp_path):
     # Encoding validation uses validation's statistics; the model keeps train's.
     cfg = TrainConfig(audio_encoder="byola", norm="official", max_seconds=seconds)
     model = build_model(
-        TrainConfig(audio_encoder="byola", text_encoder=str(pytest.tiny_text), text_pooling="cls"),
+        TrainConfig(audio_encoder="byola", text_encoder=str(tiny_text_encoder), text_pooling="cls"),
         pretrained=False,
     )
     model.audio_encoder.norm_mean.fill_(got_train[0])
@@ -76,11 +76,6 @@ def test_the_official_normalisation_is_each_splits_own(tmp_path):
     fitted = TrainConfig(audio_encoder="byola", norm="fitted")
     with split_norm(model, val_split, fitted):  # the deviation: one set for every split
         assert model.audio_encoder.norm_mean.item() == pytest.approx(got_train[0])
-
-
-@pytest.fixture(autouse=True)
-def _tiny_text(tiny_text_encoder):
-    pytest.tiny_text = tiny_text_encoder
 
 
 def test_the_2026_recipe_defaults_are_the_official_ones():
