@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from competition import scorer, standings
+from competition import scorer, standings, tasks
 from competition.models import (
     Competition,
     Item,
@@ -14,7 +14,6 @@ from competition.models import (
     Team,
 )
 from competition.ratings import means_changed
-from competition.submitting import enqueue
 
 
 class PhaseInline(admin.TabularInline):
@@ -164,7 +163,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description="Rescore through the workers")
     def rescore(self, request, queryset):
         ids = scorer.requeue(queryset)
-        sent = enqueue(ids)
+        sent = tasks.enqueue(ids)
         self.message_user(request, f"{sent} of {len(ids)} submissions sent to the workers.")
 
 

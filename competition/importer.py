@@ -14,9 +14,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 import scoring
-from competition import scorer, truth
+from competition import scorer, tasks, truth
 from competition.models import Competition, Item, Phase, Rating, Split, Submission
-from competition.submitting import enqueue
 
 PARTITIONS = [Item.TRAIN, Item.VALIDATION, Item.TEST]
 
@@ -198,7 +197,7 @@ def import_dataset(
                 Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)
                 ids = scorer.requeue(Submission.objects.filter(phase=phase))
                 report.requeued += len(ids)
-                transaction.on_commit(lambda ids=ids: enqueue(ids))
+                transaction.on_commit(lambda ids=ids: tasks.enqueue(ids))
     truth.forget()
     return report
 

@@ -237,7 +237,11 @@ class Submission(models.Model):
     status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
     reason = models.TextField(blank=True, help_text="Shown to the participant.")
     submitted_at = models.DateTimeField(default=timezone.now)
-    queued_at = models.DateTimeField(default=timezone.now, help_text="Last sent to the workers.")
+    queued_at = models.DateTimeField(default=timezone.now, help_text="Queued for scoring since.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Last sent again by the sweep.")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last began scoring it."
+    )
     scored_at = models.DateTimeField(null=True, blank=True)
     scored_truth_version = models.PositiveIntegerField(null=True, blank=True)
     is_baseline = models.BooleanField(default=False)
@@ -256,6 +260,48 @@ class Submission(models.Model):
 
     def prediction_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.predictions), dtype=np.float64)
+
+
+class IdempotentSubmit(models.Model):
+    """The first answer to a submit carrying an Idempotency-Key, kept per user so that a
+    client retrying after a lost answer gets it again instead of a second submission."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # A digest of the request (where it went, its fields and its file): the same key with
+    # anything else is a client error, not a replay.
+    fingerprint = models.CharField(max_length=64)
+    submission = models.ForeignKey(
+        "Submission", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.JSONField(help_text="The first answer, replayed as it was.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_submit_per_idempotency_key")
+        ]
+
+    def __str__(self):
+        return f"{self.key} of {self.user_id}"
+
+
+class Beacon(models.Model):
+    """The last time a piece of background work ran (e.g. "sweep"), for health checks."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def mark(cls, name: str) -> None:
+        cls.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+
+    @classmethod
+    def last(cls, name: str):
+        return cls.objects.filter(name=name).values_list("at", flat=True).first()
 
 
 class Score(models.Model):

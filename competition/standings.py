@@ -26,13 +26,109 @@ def refresh(systems: set[SystemKey]) -> None:
         _refresh(systems)
 
 
+def _lock_teams(teams) -> None:
+    # One refresh per team at a time: two workers scoring the same system must not each
+    # write a standing computed without the other's score. NO KEY UPDATE, so the team's
+    # new submissions (which only need a key-share lock on the team) are never blocked.
+    list(
+        Team.objects.select_for_update(no_key=True)
+        .filter(pk__in=sorted(teams))
+        .order_by("pk")
+        .values("pk")
+    )
+
+
+def add_scored(scored: list[tuple[Submission, list]]) -> None:
+    """Fold submissions scored for the first time ([(submission, its Score rows)]) into
+    their systems' standings, reading only the systems' current standings: the cost does
+    not grow with a team's history. A system this cannot settle from its standings alone
+    (its first score, a final selection) is recomputed in full. Call it inside the
+    transaction that stored the scores."""
+    if not scored:
+        return
+    with transaction.atomic():
+        by_system: dict[SystemKey, list[SimpleNamespace]] = {}
+        for submission, rows in scored:
+            key = (submission.team_id, submission.phase_id, submission.system_name)
+            by_system.setdefault(key, []).append(_entry(submission, rows))
+        _lock_teams({team for team, _, _ in by_system})
+        full, fresh = set(), []
+        for key, entries in by_system.items():
+            rows = _fold(key, entries)
+            if rows is None:
+                full.add(key)
+            else:
+                fresh.extend(rows)
+        if fresh:
+            _upsert(fresh)
+        if full:
+            _refresh(full)
+        _mark_team_best({(team, phase) for team, phase, _ in by_system.keys() - full})
+
+
+def _entry(submission: Submission, rows) -> SimpleNamespace:
+    return SimpleNamespace(
+        submission_id=submission.pk,
+        submitted_at=submission.submitted_at,
+        final=submission.selected_for_final,
+        is_baseline=submission.is_baseline,
+        scores={
+            row.split_id: SimpleNamespace(
+                submitted_at=submission.submitted_at, **{f: getattr(row, f) for f in FIELDS}
+            )
+            for row in rows
+        },
+    )
+
+
+def _fold(key: SystemKey, entries: list[SimpleNamespace]) -> list[Standing] | None:
+    """The system's new standings with `entries` added, or None when only a full
+    recomputation can tell."""
+    team, phase, name = key
+    current = {
+        s.split_id: s
+        for s in Standing.objects.filter(team_id=team, split__phase_id=phase, system_name=name)
+    }
+    if not current or any(e.final for e in entries):
+        return None
+    standing = next(iter(current.values()))
+    chosen_final = Submission.objects.filter(
+        pk=standing.submission_id, selected_for_final=True
+    ).exists()
+    held = SimpleNamespace(
+        submission_id=standing.submission_id,
+        submitted_at=standing.submitted_at,
+        final=chosen_final,
+        is_baseline=standing.is_baseline,
+        scores={split: SimpleNamespace(**{f: getattr(s, f) for f in [*FIELDS, "submitted_at"]})
+                for split, s in current.items()},
+    )  # fmt: skip
+    public = (
+        Split.objects.filter(phase_id=phase, visibility=Split.PUBLIC)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if public is not None and public not in held.scores:
+        return None
+    chosen = _representative([held, *entries], public)
+    count = standing.submissions + len(entries)
+    last = max(standing.last_submitted_at, *(e.submitted_at for e in entries))
+    return [
+        Standing(
+            split_id=split, team_id=team, system_name=name, submission_id=chosen.submission_id,
+            submitted_at=chosen.submitted_at, is_baseline=chosen.is_baseline,
+            submissions=count, last_submitted_at=last,
+            **{f: getattr(score, f) for f in FIELDS},
+        )
+        for split, score in chosen.scores.items()
+    ]  # fmt: skip
+
+
 def _refresh(systems: set[SystemKey]) -> None:
     teams = sorted({team for team, _, _ in systems})
     phases = {phase for _, phase, _ in systems}
     names = {name for _, _, name in systems}
-    # One refresh per team at a time: two workers scoring the same system must not each
-    # write a standing computed without the other's score.
-    list(Team.objects.select_for_update().filter(pk__in=teams).order_by("pk").values("pk"))
+    _lock_teams(teams)
     public = dict(
         Split.objects.filter(phase_id__in=phases, visibility=Split.PUBLIC).values_list(
             "phase_id", "pk"
@@ -109,6 +205,10 @@ def _replace(systems, fresh, teams, phases, names) -> None:
     ]
     if gone:
         Standing.objects.filter(pk__in=gone).delete()
+    _upsert(fresh)
+
+
+def _upsert(fresh: list[Standing]) -> None:
     Standing.objects.bulk_create(
         fresh,
         update_conflicts=True,

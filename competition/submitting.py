@@ -1,7 +1,6 @@
 """The one path every submission takes, from the web form, the API, the CLI or the
 baseline: read and check the file at once, store it, queue it for the workers."""
 
-import logging
 import uuid
 
 import numpy as np
@@ -11,10 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import scoring
-from competition import truth
+from competition import tasks, truth
 from competition.models import Competition, Membership, Phase, Submission, Team
-
-log = logging.getLogger(__name__)
 
 MAX_SYSTEM_NAME = 100
 
@@ -71,35 +68,48 @@ def submit(
     user=None,
     is_baseline: bool = False,
     check_open: bool = True,
+    on_stored=None,
 ) -> Submission:
     """Check, store and queue a submission; raise scoring.SubmissionError (nothing stored)
     when the phase is closed, the team's quota is spent, or the file or the system name is
     at fault. Organizers' own reference systems pass check_open=False (no window, no quota).
-    A refused file costs no quota."""
+    A refused file costs no quota. on_stored(submission) runs inside the transaction that
+    stores it (to record the answer with it). The broker is told only after the commit, and
+    its failure is the sweep's business, never the caller's."""
     if check_open and not phase.is_open():
         raise _error(closed_message(phase))
     system_name = check_system_name(system_name)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
     predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
     now = timezone.now()
-    with transaction.atomic():
-        if check_open:
-            _check_quota(phase, team, now)
-        submission = Submission(
-            team=team,
-            phase=phase,
-            submitted_by=user,
-            system_name=system_name,
-            original_filename=(filename or "submission.csv")[-255:],
-            predictions=np.ascontiguousarray(predictions, dtype=np.float64).tobytes(),
-            submitted_at=now,
-            queued_at=now,
-            is_baseline=is_baseline,
-        )
-        # The stored name is ours, not the participant's: no path tricks, no clashes.
-        submission.file.save(f"{team.pk}-{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
-        submission.save()
-        transaction.on_commit(lambda: enqueue([submission.pk]))
+    submission = None
+    try:
+        with transaction.atomic():
+            if check_open:
+                _check_quota(phase, team, now)
+            submission = Submission(
+                team=team,
+                phase=phase,
+                submitted_by=user,
+                system_name=system_name,
+                original_filename=(filename or "submission.csv")[-255:],
+                predictions=np.ascontiguousarray(predictions, dtype=np.float64).tobytes(),
+                submitted_at=now,
+                queued_at=now,
+                is_baseline=is_baseline,
+            )
+            # The stored name is ours, not the participant's: no path tricks, no clashes.
+            submission.file.save(f"{team.pk}-{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
+            submission.save()
+            if on_stored is not None:
+                on_stored(submission)
+            pk = submission.pk
+            transaction.on_commit(lambda: tasks.enqueue([pk]), robust=True)
+    except BaseException:
+        # No row, no file: a transaction that failed leaves nothing behind.
+        if submission is not None and submission.file:
+            submission.file.delete(save=False)
+        raise
     return submission
 
 
@@ -108,7 +118,7 @@ def _check_quota(phase: Phase, team: Team, now) -> None:
     uploads at once cannot both take the last one."""
     if phase.max_submissions_per_day is None and phase.max_submissions_total is None:
         return
-    Team.objects.select_for_update().filter(pk=team.pk).exists()
+    Team.objects.select_for_update(no_key=True).filter(pk=team.pk).exists()
     # Failed submissions (a server problem, a changed phase) do not count against the team.
     made = Submission.objects.filter(phase=phase, team=team).exclude(status=Submission.FAILED)
     limit = phase.max_submissions_total
@@ -121,21 +131,6 @@ def _check_quota(phase: Phase, team: Team, now) -> None:
             f"Your team has made its {limit} submissions to the {phase.kind} phase for today; "
             "the next one can be made after 00:00 UTC."
         )
-
-
-def enqueue(submission_ids) -> int:
-    """Send submissions to the workers; return how many the broker took. One the broker
-    refuses stays queued in the database, and the periodic sweep sends it again."""
-    from competition.tasks import score_submission_task
-
-    sent = 0
-    for submission_id in submission_ids:
-        try:
-            score_submission_task.apply_async((submission_id,), retry=False)
-            sent += 1
-        except Exception as exc:  # the broker is down: the row is safe, the sweep retries
-            log.warning("could not queue submission %s: %s", submission_id, exc)
-    return sent
 
 
 def team_for(user, competition: Competition) -> Team:

@@ -55,7 +55,7 @@ def refusal(*messages: str) -> "scoring.SubmissionError":
     return scoring.SubmissionError([scoring.Problem(None, message) for message in messages])
 
 
-def accept_upload(request, phase: Phase, system_name: str, uploaded) -> Submission:
+def accept_upload(request, phase: Phase, system_name: str, uploaded, on_stored=None) -> Submission:
     """Submit an uploaded file for the user's team (a team of one if they have none);
     raise scoring.SubmissionError, with nothing stored, when it cannot be taken."""
     if getattr(request, "upload_too_large", False):
@@ -67,4 +67,6 @@ def accept_upload(request, phase: Phase, system_name: str, uploaded) -> Submissi
         raise refusal(f"{name or 'The file'} is not a CSV file: upload a .csv file.")
     submitting.check_system_name(system_name)
     team = submitting.team_for(request.user, phase.competition)
-    return submitting.submit(phase, team, system_name, uploaded, filename=name, user=request.user)
+    return submitting.submit(
+        phase, team, system_name, uploaded, filename=name, user=request.user, on_stored=on_stored
+    )

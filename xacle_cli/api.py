@@ -24,6 +24,7 @@ from xacle_cli import __version__
 USER_AGENT = f"xacle-cli/{__version__}"
 PENDING = ("queued", "scoring")
 TOKEN_HINT = "--token or XACLE_TOKEN"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 EXAMPLE_URL = "https://xacle.example.org"
 
 
@@ -104,7 +105,10 @@ class Client:
 
     A 429 is retried after the server's Retry-After, up to `retries` times, unless the wait
     asked for is longer than `max_wait` seconds: a throttled request was refused whole, so
-    sending it again, even an upload, cannot make a second submission."""
+    sending it again, even an upload, cannot make a second submission. An upload also
+    carries an Idempotency-Key, so a dropped connection or a 5xx is retried too (after 1, 2,
+    4 ... s): if the first try was stored after all, the server answers it again instead of
+    storing a second submission."""
 
     def __init__(
         self,
@@ -146,6 +150,7 @@ class Client:
             content_type=content_type,
             missing=_phase_words(competition, phase),
             refused="The server refused the submission; nothing was stored:",
+            idempotency_key=uuid.uuid4().hex,
         )
         return self._json(answer)
 
@@ -223,14 +228,29 @@ class Client:
         body: bytes | None = None,
         content_type: str | None = None,
         refused: str = "The server refused the request:",
+        idempotency_key: str | None = None,
     ) -> bytes:
         """The body of a 2xx answer; ApiError for anything else. `missing` names what a 404
-        means here, `refused` introduces the server's messages of a 400."""
+        means here, `refused` introduces the server's messages of a 400. With an
+        idempotency key, a lost answer or a 5xx is retried: the request is safe to repeat."""
         address = self.url + path
         if query:
             address += "?" + urllib.parse.urlencode(query)
+        extra = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else {}
         for attempt in range(self.retries + 1):
-            status, reason, headers, answer = self._send(method, address, body, content_type)
+            last = attempt == self.retries
+            try:
+                status, reason, headers, answer = self._send(
+                    method, address, body, content_type, extra
+                )
+            except ApiError as error:
+                if not idempotency_key or last:
+                    raise
+                self._again(error, attempt)
+                continue
+            if idempotency_key and status >= 500 and not last:
+                self._again(ApiError(f"The server failed ({status} {reason})."), attempt)
+                continue
             if status != 429:
                 break
             wait = retry_after(headers.get("Retry-After"))
@@ -245,10 +265,20 @@ class Client:
             return answer
         raise self._error(status, reason, headers, answer, missing, refused)
 
+    def _again(self, error: ApiError, attempt: int) -> None:
+        wait = min(2.0**attempt, 30.0)
+        self.log(f"{error} Trying again in {wait:.0f} s (safe: the request has a key).")
+        self.sleep(wait)
+
     def _send(
-        self, method: str, address: str, body: bytes | None, content_type: str | None
+        self,
+        method: str,
+        address: str,
+        body: bytes | None,
+        content_type: str | None,
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, str, http.client.HTTPMessage, bytes]:
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **(extra or {})}
         if self.token:
             headers["Authorization"] = f"Token {self.token}"
         if content_type:
@@ -344,8 +374,9 @@ def _phase_words(competition: str, phase: str) -> str:
 
 
 def _messages(body: bytes) -> tuple[list[str], str]:
-    """The server's messages in an error's body: DRF's {"errors": [...]} of this API, or
-    its {"detail": "..."}. Nothing for a body that is not JSON (an HTML error page)."""
+    """The server's messages in an error's body ({"errors": [...]}, or DRF's older
+    {"detail": "..."}) and the one that says it all, if there is one. Nothing for a body
+    that is not JSON (an HTML page from a proxy)."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -354,4 +385,5 @@ def _messages(body: bytes) -> tuple[list[str], str]:
         return [], ""
     errors = data.get("errors")
     lines = [str(line) for line in errors] if isinstance(errors, list) else []
-    return lines, str(data.get("detail") or "")
+    detail = data.get("detail") or (lines[0] if len(lines) == 1 else "")
+    return lines, str(detail)

@@ -4,6 +4,7 @@ Views stay thin: the same helpers as the pages decide who sees what (competition
 and how an upload is taken (competition.upload_handlers)."""
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import scoring
-from competition import leaderboard
+from competition import idempotency, leaderboard
 from competition.access import (
     get_competition,
     get_phase,
@@ -22,7 +23,7 @@ from competition.access import (
     team_of,
 )
 from competition.api import serializers, throttles
-from competition.models import Competition, Submission
+from competition.models import Competition, Score, Submission
 from competition.truth import phase_ids
 from competition.upload_handlers import accept_upload, too_large_message
 from competition.views.downloads import csv_response
@@ -81,27 +82,93 @@ class PhaseSubmissionsView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": serializers.SubmissionUploadSerializer},
+        parameters=[
+            OpenApiParameter(
+                idempotency.HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description="Any string of yours, new for each submission: sending the same "
+                "request again with it (e.g. after a lost answer) replays the first answer "
+                "with 200 and stores nothing; the same key with another request answers 409. "
+                "Kept for 24 hours.",
+            )
+        ],
         responses={
             201: serializers.SubmissionSerializer,
+            200: OpenApiResponse(serializers.SubmissionSerializer, "A replay (Idempotency-Key)."),
             400: OpenApiResponse(serializers.ErrorsSerializer, "The file's problems, by line."),
+            409: OpenApiResponse(serializers.ErrorsSerializer, "Idempotency-Key reused."),
         },
     )
     def post(self, request, slug, phase):
         """Submit a CSV for the caller's team (a team of one is made for a participant
         with none). A file with problems is refused with all of them; nothing is stored."""
+        replay = self.replay(request)
+        if replay is not None:
+            return replay
         phase = get_phase(slug, phase)
+        key = idempotency.key_of(request)
+        answer = {}
+
+        def on_stored(submission):
+            # The answer is built from the object just stored, inside its transaction:
+            # nothing read after the commit can fail and turn a stored submission into a 500.
+            submission._prefetched_objects_cache = {"scores": Score.objects.none()}
+            answer["body"] = serializers.SubmissionSerializer(
+                submission, context={"request": request}
+            ).data
+            if key:
+                idempotency.remember(
+                    request.user, key, request.idempotency_fingerprint, submission, answer["body"]
+                )
+
         try:
-            submission = accept_upload(
+            accept_upload(
                 request,
                 phase,
                 request.data.get("system_name", ""),
                 request.FILES.get("file"),
+                on_stored=on_stored,
             )
         except scoring.SubmissionError as exc:
             return errors(*exc.messages())
-        submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
-        data = serializers.SubmissionSerializer(submission, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        except IntegrityError:
+            # The same key, sent twice at once: the other request stored it first.
+            request.idempotent_replay = None
+            replay = self.replay(request)
+            if replay is None:
+                raise
+            return replay
+        return Response(answer["body"], status=status.HTTP_201_CREATED)
+
+    def replay(self, request) -> Response | None:
+        """The kept answer to an earlier request with this Idempotency-Key (200), a 409
+        for the key reused on another request, or None to go on."""
+        if request.method != "POST" or not idempotency.key_of(request):
+            return None
+        if getattr(request, "idempotent_replay", None) is None:
+            request.idempotency_fingerprint = idempotency.request_fingerprint(request)
+            try:
+                record = idempotency.find(
+                    request.user, idempotency.key_of(request), request.idempotency_fingerprint
+                )
+            except idempotency.Mismatch:
+                request.idempotent_replay = errors(
+                    f"The {idempotency.HEADER} was used before for a different request; "
+                    "use a new key for a new submission.",
+                    code=status.HTTP_409_CONFLICT,
+                )
+            else:
+                request.idempotent_replay = (
+                    Response(record.body, status=status.HTTP_200_OK) if record else False
+                )
+        return request.idempotent_replay or None
+
+    def check_throttles(self, request):
+        # A replay is looked up before any other check: it costs no upload budget.
+        if request.user.is_authenticated and self.replay(request) is not None:
+            return
+        super().check_throttles(request)
 
     def handle_exception(self, exc):
         # Raised by the upload handler while the body streams in, before any view code.

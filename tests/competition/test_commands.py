@@ -19,8 +19,8 @@ def sent(monkeypatch):
         sent.extend(ids)
         return len(ids)
 
-    monkeypatch.setattr("competition.submitting.enqueue", enqueue)
-    monkeypatch.setattr("competition.management.commands.score_all.enqueue", enqueue)
+    monkeypatch.setattr("competition.tasks.enqueue", enqueue)
+    monkeypatch.setattr("competition.tasks.enqueue", enqueue)
     return sent
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr("competition.submitting.enqueue", lambda ids: len(ids))
+    monkeypatch.setattr("competition.tasks.enqueue", lambda ids: len(ids))
 
 
 @pytest.fixture

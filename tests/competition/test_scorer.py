@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def sent(monkeypatch):
     sent = []
-    monkeypatch.setattr("competition.submitting.enqueue", sent.extend)
+    monkeypatch.setattr("competition.tasks.enqueue", sent.extend)
     return sent
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
-from competition import scorer, submitting, truth
+from competition import scorer, tasks, truth
 from tests.factories import csv_bytes, make_competition, make_team, make_user
 from xacle_cli.__main__ import main
 
@@ -27,7 +27,7 @@ def server(live_server, settings, tmp_path, monkeypatch):
             scorer.score_submission(submission_id)
         return len(submission_ids)
 
-    monkeypatch.setattr(submitting, "enqueue", score_now)
+    monkeypatch.setattr(tasks, "enqueue", score_now)
     yield live_server.url
     cache.clear()
     truth.forget()
