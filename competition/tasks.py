@@ -44,7 +44,9 @@ def enqueue(submission_ids) -> int:
     sent = 0
     try:
         with app.connection_for_write(transport_options=publish_options()) as connection:
-            connection.ensure_connection(max_retries=1, timeout=settings.PUBLISH_TIMEOUT)
+            connection.ensure_connection(
+                max_retries=0, interval_start=0, timeout=settings.PUBLISH_TIMEOUT
+            )
             for submission_id in ids:
                 score_submission_task.apply_async(
                     (submission_id,), connection=connection, retry=False

@@ -1,9 +1,30 @@
 import os
 
 from celery import Celery
+from kombu.message import Message
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _survive_lost_broker(method):
+    """kombu raises AttributeError when a task ends after the broker connection was lost
+    and closed, and the worker stops ("Unrecoverable error"). The message was not
+    acknowledged, so the broker hands it out again (tasks ack late): log it and go on,
+    and the worker reconnects when the broker is back."""
+
+    def guarded(self, logger, errors, *args, **kwargs):
+        try:
+            return method(self, logger, errors, *args, **kwargs)
+        except AttributeError as exc:
+            logger.warning("message %r left to the broker (connection lost: %r)",
+                           self.delivery_tag, exc)  # fmt: skip
+
+    return guarded
+
+
+Message.ack_log_error = _survive_lost_broker(Message.ack_log_error)
+Message.reject_log_error = _survive_lost_broker(Message.reject_log_error)

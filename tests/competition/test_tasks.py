@@ -2,7 +2,6 @@
 submission held retries instead of finishing, and a worker's start sends what waits."""
 
 import socket
-import time
 from datetime import timedelta
 
 import pytest
@@ -47,16 +46,16 @@ def broker(settings, monkeypatch):
 
 
 @pytest.mark.parametrize("kind", ["refused", "hung"])
-def test_a_broker_that_is_down_or_hangs_costs_a_sender_at_most_a_moment(
-    broker, silent_broker, kind, caplog
-):
+def test_a_broker_that_is_down_or_hangs_is_logged_not_raised(broker, silent_broker, kind, caplog):
     broker(f"redis://127.0.0.1:{closed_port()}/0" if kind == "refused" else silent_broker)
-    started = time.monotonic()
-    assert REAL_ENQUEUE([1, 2, 3]) == 0
-    # Not a timing assertion on the code's speed: a bound far above the 0.2 s deadline
-    # that the default 6-10 s of retries would break.
-    assert time.monotonic() - started < 3
+    assert REAL_ENQUEUE([1, 2, 3]) == 0  # logged, never raised
     assert "could not queue 3 of 3" in caplog.text
+
+
+def test_senders_connect_and_send_with_a_deadline_and_no_retries(settings):
+    options = tasks.publish_options()
+    assert options["socket_connect_timeout"] + options["socket_timeout"] <= 0.2
+    assert options["max_retries"] == 0 and settings.PUBLISH_TIMEOUT <= 0.2
 
 
 def test_an_upload_with_the_broker_down_is_stored_and_answered(
