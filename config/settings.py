@@ -103,6 +103,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _idle = env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT", 10, 1)
     _lock = env_int("DB_LOCK_TIMEOUT", 10, 1)
     _keepalive = env_int("DB_KEEPALIVE_SECONDS", 5, 1)
+    # A kept connection is checked before each request reuses it: after a database
+    # restart the first request reconnects instead of failing.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, 1),

@@ -82,3 +82,55 @@ def _get(url):
         return urllib.request.urlopen(url, timeout=2)
     except OSError:
         return None
+
+
+def test_the_embedded_default_takes_a_burst_of_parallel_uploads(tmp_path):
+    """bin/run's setup (SQLite, the file-system broker, gunicorn with 2 workers, a worker
+    with its beat): 20 uploads at once are all answered 201 and all scored, and nothing
+    anywhere says "database is locked"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.integration.servers import celery_worker, gunicorn
+    from xacle_cli.api import Client
+
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_"))}
+    env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT), THROTTLE_UPLOADS="1000/min")
+    dataset = write_dataset(tmp_path, n_validation=40, n_test=8)
+
+    def manage(*args):
+        return subprocess.run(
+            MANAGE + list(args), cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout
+
+    manage("migrate", "-v", "0")
+    manage("import_dataset", str(dataset), "--competition", "solo")
+    token = manage(
+        "shell", "-c",
+        "from django.contrib.auth.models import User; "
+        "from rest_framework.authtoken.models import Token; "
+        "print(Token.objects.create(user=User.objects.create_user('ann')).key)",
+    ).split()[-1]  # fmt: skip
+    worker = celery_worker(env, tmp_path, "embedded", "--beat")
+    web, url = gunicorn(env, tmp_path)
+    try:
+        client = Client(url, token, retries=0)  # a 500 or a dropped answer fails the test
+        body = _validation_csv(dataset)
+        with ThreadPoolExecutor(20) as pool:
+            answers = list(
+                pool.map(
+                    lambda i: client.submit("solo", "validation", f"s_{i}", "p.csv", body),
+                    range(20),
+                )
+            )
+        ids = [answer["id"] for answer in answers]
+        assert len(set(ids)) == 20 and all(a["status"] == "queued" for a in answers)
+        database = sqlite3.connect(var / "db.sqlite3", timeout=30)
+        marks = ",".join("?" * len(ids))
+        scored = f"SELECT count(*) FROM competition_submission WHERE status = 'scored' AND id IN ({marks})"  # noqa: E501
+        wait_for(lambda: database.execute(scored, ids).fetchone()[0] == 20, timeout=60)
+    finally:
+        web.stop()
+        worker.stop()
+    logs = "".join(path.read_text(errors="replace") for path in tmp_path.glob("*.log"))
+    assert "database is locked" not in logs
