@@ -132,6 +132,27 @@ class Process:
                 self.kill()
 
 
+def manage(env: dict, *args: str) -> str:
+    """Run manage.py with env; its output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
+def prepare_site(env: dict, dataset: Path, competition: str) -> str:
+    """Migrate, import the dataset as the competition, and make a participant; their API
+    token."""
+    manage(env, "migrate", "-v", "0")
+    manage(env, "import_dataset", str(dataset), "--competition", competition)
+    return manage(
+        env, "shell", "-c",
+        "from django.contrib.auth.models import User; "
+        "from rest_framework.authtoken.models import Token; "
+        "print(Token.objects.create(user=User.objects.create_user('ann')).key)",
+    ).split()[-1]  # fmt: skip
+
+
 def gunicorn(env: dict, folder: Path, *extra: str) -> tuple[Process, str]:
     port = free_port()
     web = Process(
@@ -143,9 +164,10 @@ def gunicorn(env: dict, folder: Path, *extra: str) -> tuple[Process, str]:
     return web, f"http://127.0.0.1:{port}"
 
 
+def celery_command(name: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2",
+            "-n", f"{name}@%h", "--without-gossip", "--without-mingle", *extra]  # fmt: skip
+
+
 def celery_worker(env: dict, folder: Path, name: str, *extra: str) -> Process:
-    return Process(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "-c", "2",
-         "-n", f"{name}@%h", "--without-gossip", "--without-mingle", *extra],
-        env, folder / f"worker-{name}.log",
-    ).start()  # fmt: skip
+    return Process(celery_command(name, *extra), env, folder / f"worker-{name}.log").start()

@@ -2,22 +2,16 @@
 together: SQLite and the file-system broker, everything under VAR_DIR."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import urllib.request
 
 from tests.factories import write_dataset
+from tests.integration import servers
 from tests.integration.conftest import ROOT, wait_for
 
 MANAGE = [sys.executable, "manage.py"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_runserver_and_a_worker_work_together_with_no_environment(tmp_path):
@@ -27,13 +21,11 @@ def test_runserver_and_a_worker_work_together_with_no_environment(tmp_path):
     dataset = write_dataset(tmp_path, n_validation=20, n_test=20)
 
     def manage(*args):
-        return subprocess.run(
-            MANAGE + list(args), cwd=ROOT, env=env, capture_output=True, text=True, check=True
-        ).stdout
+        return servers.manage(env, *args)
 
     manage("migrate", "-v", "0")
     manage("import_dataset", str(dataset), "--competition", "solo")
-    port = free_port()
+    port = servers.free_port()
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1"],
@@ -90,29 +82,15 @@ def test_the_embedded_default_takes_a_burst_of_parallel_uploads(tmp_path):
     anywhere says "database is locked"."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tests.integration.servers import celery_worker, gunicorn
     from xacle_cli.api import Client
 
     var = tmp_path / "var"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_"))}
     env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT), THROTTLE_UPLOADS="1000/min")
     dataset = write_dataset(tmp_path, n_validation=40, n_test=8)
-
-    def manage(*args):
-        return subprocess.run(
-            MANAGE + list(args), cwd=ROOT, env=env, capture_output=True, text=True, check=True
-        ).stdout
-
-    manage("migrate", "-v", "0")
-    manage("import_dataset", str(dataset), "--competition", "solo")
-    token = manage(
-        "shell", "-c",
-        "from django.contrib.auth.models import User; "
-        "from rest_framework.authtoken.models import Token; "
-        "print(Token.objects.create(user=User.objects.create_user('ann')).key)",
-    ).split()[-1]  # fmt: skip
-    worker = celery_worker(env, tmp_path, "embedded", "--beat")
-    web, url = gunicorn(env, tmp_path)
+    token = servers.prepare_site(env, dataset, "solo")
+    worker = servers.celery_worker(env, tmp_path, "embedded", "--beat")
+    web, url = servers.gunicorn(env, tmp_path)
     try:
         client = Client(url, token, retries=0)  # a 500 or a dropped answer fails the test
         body = _validation_csv(dataset)

@@ -9,8 +9,6 @@ stack took to recover (pytest -s shows it)."""
 
 import csv
 import os
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +19,14 @@ import pytest
 
 from scoring import evaluate, read_submission, read_truth
 from tests.factories import write_dataset
-from tests.integration.servers import ROOT, Postgres, Redis, celery_worker, gunicorn
+from tests.integration.servers import (
+    ROOT,
+    Postgres,
+    Redis,
+    celery_worker,
+    gunicorn,
+    prepare_site,
+)
 from xacle_cli.api import Client
 
 FILES = 4  # distinct prediction files, submitted in turn
@@ -42,22 +47,8 @@ def cluster(tmp_path_factory):
         DB_IDLE_IN_TRANSACTION_TIMEOUT="5", DB_LOCK_TIMEOUT="5",
     )  # fmt: skip
     dataset = write_dataset(folder, n_validation=40, n_test=8)
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-            capture_output=True, text=True,
-        ).stdout  # fmt: skip
-
     try:
-        manage("migrate", "-v", "0")
-        manage("import_dataset", str(dataset), "--competition", "xacle")
-        token = manage(
-            "shell", "-c",
-            "from django.contrib.auth.models import User; "
-            "from rest_framework.authtoken.models import Token; "
-            "print(Token.objects.create(user=User.objects.create_user('ann')).key)",
-        ).split()[-1]  # fmt: skip
+        token = prepare_site(env, dataset, "xacle")
         yield pg, env, token, _prediction_files(dataset, folder)
     finally:
         pg.destroy()
