@@ -7,6 +7,13 @@ p99 <= 0.25 s, submit-to-scored p99 <= 1 s, CPU per submission within 3x in-proc
 
     BENCH_REDIS=redis://127.0.0.1:6379/N .venv/bin/python bench/load.py [--seconds 30]
         [--profile]   first, where the time of one upload and one scoring goes (cProfile)
+    .venv/bin/python bench/load.py --embedded
+        bin/run's setup instead (SQLite, the file-system broker, gunicorn with 2 workers, one
+        worker with 2 processes and its beat): 20 uploads at once, and how long until all
+        are scored (goal: all 201, all scored in about 10 s)
+
+After the runs at N = 8 and 16, a gunicorn whose broker refuses connections takes 8
+participants for 10 s (goal: upload p99 under 0.5 s, every upload stored).
 """
 
 import argparse
@@ -37,8 +44,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--uploaders", type=int, nargs="+", default=[8, 16])
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--embedded", action="store_true")
     args = parser.parse_args()
     var = tempfile.mkdtemp()
+    if args.embedded:
+        return _embedded(var)
     # As in production, the cache is Redis; the throttles stay out of the way of the load.
     os.environ.update(
         CACHE_URL=harness.REDIS, THROTTLE_UPLOADS="1000000/min", THROTTLE_USER="1000000/min"
@@ -62,8 +72,7 @@ def main():
 
     port = _free_port()
     stack = [
-        _start([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", "4", "--no-control-socket"], env, Path(var) / "web.log"),
+        _gunicorn(port, 4, env, Path(var) / "web.log"),
         *(_start([sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-l",
                   "warning", "-n", f"load{i}@%h", "--without-gossip", "--without-mingle"],
                  env, Path(var) / f"worker{i}.log") for i in range(2)),
@@ -76,6 +85,7 @@ def main():
               f"{reference['cpu'] * 1e3:.1f} ms CPU per submission")  # fmt: skip
         for n in args.uploaders:
             _report(n, args.seconds, port, url, files, tokens[:n], stack, reference)
+        _broker_down(env, var, url, files, tokens[:8])
     finally:
         for process in stack:
             os.killpg(process.pid, signal.SIGTERM)
@@ -158,6 +168,87 @@ def _report(n, seconds, port, url, files, tokens, stack, reference):
           f"{reference['cpu'] * 1e3:.1f} ms")  # fmt: skip
 
 
+def _broker_down(env, var, url, files, tokens, seconds=10):
+    """Uploads to a gunicorn whose broker refuses connections: answered, and stored."""
+    from competition.models import Submission
+
+    port = _free_port()
+    down = dict(env, CELERY_BROKER_URL=f"redis://127.0.0.1:{_free_port()}/0")
+    web = _gunicorn(port, 4, down, Path(var) / "web-down.log")
+    try:
+        _wait_port(port)
+        _run(port, url, files, tokens[:4], 2)  # warm
+        uploads, errors = _run(port, url, files, tokens, seconds)
+    finally:
+        os.killpg(web.pid, signal.SIGTERM)
+        web.wait(30)
+    stored = Submission.objects.filter(pk__in=[sid for sid, _, _ in uploads]).count()
+    upload = [latency for _, _, latency in uploads]
+    p = harness.percentile
+    print(f"broker down, N = {len(tokens)} for {seconds} s: {len(uploads)} answered 201, "
+          f"{stored} stored, {len(errors)} errors; upload p50 {p(upload, 50) * 1e3:.0f} ms, "
+          f"p99 {p(upload, 99) * 1e3:.0f} ms (goal < 500 ms)")  # fmt: skip
+
+
+def _embedded(var, n=20):
+    """bin/run's setup: n uploads at once, then the wait until all are scored."""
+    for name in [k for k in os.environ if k.startswith(("DATABASE_", "CELERY_"))]:
+        del os.environ[name]
+    os.environ.update(VAR_DIR=var, DJANGO_SETTINGS_MODULE="config.settings",
+                      PYTHONPATH=str(harness.ROOT), LOG_LEVEL="WARNING")  # fmt: skip
+    sys.path.insert(0, str(harness.ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from competition.models import Submission
+
+    call_command("migrate", verbosity=0)
+    phase, means = harness.make_phase(N_ITEMS)
+    rng = np.random.default_rng(1)
+    files = [harness.submission_csv(phase, means + rng.normal(0, 2, N_ITEMS)) for _ in range(n)]
+    tokens = _participants(n)
+    url = f"/api/competitions/{phase.competition.slug}/phases/validation/submissions/"
+    env, port = dict(os.environ), _free_port()
+    stack = [
+        _gunicorn(port, 2, env, Path(var) / "web.log"),
+        _start([sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "-c", "2",
+                "-l", "info"], env, Path(var) / "worker.log"),
+    ]  # fmt: skip
+    try:
+        _wait_port(port)
+        time.sleep(5)  # the worker starts
+        started = time.time()
+        results = []
+        threads = [
+            threading.Thread(target=lambda k=k: results.append(
+                _post(port, url, tokens[k], files[k], f"e{k}")))
+            for k in range(n)
+        ]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        answered = time.time() - started
+        statuses = sorted(status for status, _ in results)
+        pending = Submission.objects.exclude(status__in=["scored", "failed"])
+        while pending.exists() and time.time() - started < 300:
+            time.sleep(0.1)
+        scored = Submission.objects.filter(status="scored").count()
+        last = max(Submission.objects.values_list("scored_at", flat=True)).timestamp()
+    finally:
+        for process in stack:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in stack:
+            process.wait(30)
+    logs = "".join(path.read_text(errors="replace") for path in Path(var).glob("*.log"))
+    print(f"embedded default, {n} uploads at once: answers {statuses.count(201)} x 201 "
+          f"(others {[s for s in statuses if s != 201]}) within {answered:.1f} s; "
+          f"{scored} scored, the last {last - started:.1f} s after the first upload; "
+          f"'database is locked' in the logs {logs.count('database is locked')} times")  # fmt: skip
+
+
 def _run(port, url, files, tokens, seconds):
     """Each token uploads in its own thread until the time is up: [(id, start, latency)]."""
     uploads, errors, lock = [], [], threading.Lock()
@@ -227,6 +318,12 @@ def _cpu(leader: int) -> float:
         if int(fields[2]) == leader:  # the process group
             total += (int(fields[11]) + int(fields[12])) / TICKS
     return total
+
+
+def _gunicorn(port, workers, env, log):
+    """As in production: no control socket shared with other gunicorns on the host."""
+    return _start([sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                   "--workers", str(workers), "--no-control-socket"], env, log)  # fmt: skip
 
 
 def _start(command, env, log):
