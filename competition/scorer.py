@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from tqdm import tqdm
 
 from competition import standings, truth
-from competition.models import Phase, Score, Submission
+from competition.models import Score, Submission
 
 log = logging.getLogger(__name__)
 
@@ -48,26 +49,20 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
     transaction scores them with the rows locked, so two workers handed the same submission
     never both write it (the second skips it and finds it still waiting), and a worker that
     dies mid-way leaves it `scoring` for the next delivery."""
-    ids = _claim(list(submission_ids))
+    ids = list(submission_ids)
     outcome: dict[int, str] = {}
-    if not ids:
+    if not _claim(ids):
         return outcome
     with transaction.atomic():
         claimed = (
             Submission.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("phase")
             .filter(pk__in=ids, status__in=WAITING)
-            .only(
-                "id", "phase_id", "team_id", "system_name", "submitted_at", "is_baseline",
-                "selected_for_final", "scored_truth_version", "predictions",
-            )
-        )  # fmt: skip
-        phases: dict[int, Phase] = {}
+        )
         scores, done, failed, touched, first_time = [], {}, {}, set(), []
         for submission in claimed:
             system = (submission.team_id, submission.phase_id, submission.system_name)
-            phase = phases.get(submission.phase_id)
-            if phase is None:
-                phase = phases[submission.phase_id] = Phase.objects.get(pk=submission.phase_id)
+            phase = submission.phase
             try:
                 rows, note = _score_rows(submission, truth.phase_truth(phase))
             except Exception as exc:
@@ -117,20 +112,18 @@ def _failure(submission: Submission, exc: Exception) -> str:
     return SERVER_ERROR
 
 
-def _claim(ids: list[int]) -> list[int]:
-    """Mark the waiting submissions nobody holds as `scoring` now; return their ids."""
+def _claim(ids: list[int]) -> int:
+    """Mark the waiting submissions nobody holds as `scoring` now, in one statement; return
+    how many."""
     if not ids:
-        return []
+        return 0
     with transaction.atomic():
-        free = list(
-            Submission.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=ids, status__in=WAITING)
-            .values_list("pk", flat=True)
+        free = Submission.objects.select_for_update(skip_locked=True).filter(
+            pk__in=ids, status__in=WAITING
         )
-        Submission.objects.filter(pk__in=free).update(
+        return Submission.objects.filter(pk__in=Subquery(free.values("pk"))).update(
             status=Submission.SCORING, claimed_at=timezone.now()
         )
-    return free
 
 
 def is_waiting(submission_id: int) -> bool:

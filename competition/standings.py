@@ -9,6 +9,7 @@ whichever of a team's submissions happened to score best on it."""
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import F
 
 from competition.models import Score, Split, Standing, Submission, Team
 from scoring.ranking import sort_key
@@ -22,7 +23,7 @@ def refresh(systems: set[SystemKey]) -> None:
     inside the transaction that changed their scores."""
     if not systems:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _refresh(systems)
 
 
@@ -46,7 +47,7 @@ def add_scored(scored: list[tuple[Submission, list]]) -> None:
     transaction that stored the scores."""
     if not scored:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         by_system: dict[SystemKey, list[SimpleNamespace]] = {}
         for submission, rows in scored:
             key = (submission.team_id, submission.phase_id, submission.system_name)
@@ -87,18 +88,17 @@ def _fold(key: SystemKey, entries: list[SimpleNamespace]) -> list[Standing] | No
     team, phase, name = key
     current = {
         s.split_id: s
-        for s in Standing.objects.filter(team_id=team, split__phase_id=phase, system_name=name)
+        for s in Standing.objects.filter(
+            team_id=team, split__phase_id=phase, system_name=name
+        ).annotate(final=F("submission__selected_for_final"))
     }
     if not current or any(e.final for e in entries):
         return None
     standing = next(iter(current.values()))
-    chosen_final = Submission.objects.filter(
-        pk=standing.submission_id, selected_for_final=True
-    ).exists()
     held = SimpleNamespace(
         submission_id=standing.submission_id,
         submitted_at=standing.submitted_at,
-        final=chosen_final,
+        final=standing.final,
         is_baseline=standing.is_baseline,
         scores={split: SimpleNamespace(**{f: getattr(s, f) for f in [*FIELDS, "submitted_at"]})
                 for split, s in current.items()},

@@ -126,7 +126,7 @@ def test_a_claim_marks_scoring_with_the_time_and_a_stuck_claim_is_sent_again(
     validation, aurora, settings, enqueued
 ):
     submission = submit(validation, aurora, "a1", upload(validation))
-    assert scorer._claim([submission.pk]) == [submission.pk]
+    assert scorer._claim([submission.pk]) == 1
     submission.refresh_from_db()
     assert submission.status == Submission.SCORING and submission.claimed_at is not None
     enqueued.clear()
