@@ -207,13 +207,13 @@ elif CELERY_BROKER_URL.startswith("redis"):
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 1),
         "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, 1),
         "unacked_restore_throttle": 1,
-        # A dead broker connection is noticed within seconds (keepalive, timeouts, a
-        # health check every few seconds) and the worker reconnects.
-        "socket_timeout": 10,
+        # A broker connection is given up on when a command waits 5 s or a BRPOP reply is
+        # overdue by the health check interval (kombu), and the worker reconnects. No retry
+        # on a timeout: that would only double the wait.
+        "socket_timeout": 5,
         "socket_connect_timeout": 3,
         "socket_keepalive": True,
         "health_check_interval": env_int("CELERY_BROKER_HEALTH_CHECK", 5, 1),
-        "retry_on_timeout": True,
     }
 # Senders (web requests) give up on the broker after this long; the sweep sends later.
 PUBLISH_TIMEOUT = env_int("PUBLISH_TIMEOUT_MS", 200, 1) / 1000

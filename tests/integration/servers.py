@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -58,6 +59,61 @@ class Redis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+class Link:
+    """A TCP relay to a local port that the test can cut as a network would: while cut,
+    nothing passes either way and nothing is closed (no FIN, no RST), so each side learns of
+    it only from its own timeouts; restored, the bytes flow again."""
+
+    def __init__(self, upstream_port: int):
+        self.upstream_port, self.open = upstream_port, threading.Event()
+        self.open.set()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def cut(self):
+        self.open.clear()
+
+    def restore(self):
+        self.open.set()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            except OSError:
+                return
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source, target):
+        source.settimeout(0.1)
+        while True:
+            self.open.wait()
+            try:
+                data = source.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                break
+            try:
+                target.sendall(data)
+            except OSError:
+                break
+        for end in (source, target):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        self.open.set()
+        self.server.close()
 
 
 class Postgres:

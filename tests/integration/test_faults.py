@@ -21,6 +21,7 @@ from scoring import evaluate, read_submission, read_truth
 from tests.factories import write_dataset
 from tests.integration.servers import (
     ROOT,
+    Link,
     Postgres,
     Redis,
     celery_worker,
@@ -87,8 +88,9 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def worker(self, name):
-        process = celery_worker(self.env, self.folder, name, "--beat", "-s",
+    def worker(self, name, broker=None):
+        env = dict(self.env, CELERY_BROKER_URL=broker or self.redis.url)
+        process = celery_worker(env, self.folder, name, "--beat", "-s",
                                 str(self.folder / f"beat-{name}"))  # fmt: skip
         self.processes.append(process)
         return process
@@ -191,6 +193,28 @@ def test_uploads_go_on_with_the_broker_stopped_and_are_scored_once_it_returns(st
     stack.check("down", 16)
     print(f"\nRECOVERY broker stopped: 16 uploads answered in {answered_in:.1f} s while down; "
           f"all scored {recovery:.1f} s after it returned")  # fmt: skip
+
+
+def test_a_worker_whose_link_to_the_broker_is_cut_for_20_s_resumes(stack):
+    """A network cut (no FIN, no RST): the worker notices through its own timeouts and
+    health checks, reconnects, and scores what was uploaded meanwhile."""
+    link = Link(stack.redis.port)
+    try:
+        stack.web()
+        stack.worker("w", broker=f"redis://127.0.0.1:{link.port}/0")
+        stack.burst("before", 4)
+        stack.wait_all_scored("before")
+        link.cut()
+        stack.burst("cut", 8)
+        time.sleep(20)
+        link.restore()
+        back = time.monotonic()
+        recovery = stack.wait_all_scored("cut") - back
+    finally:
+        link.close()
+    stack.check("before", 4)
+    stack.check("cut", 8)
+    print(f"\nRECOVERY broker link cut 20 s: all scored {recovery:.1f} s after it came back")
 
 
 def test_a_postgresql_restart_mid_burst_loses_nothing(stack):
