@@ -63,3 +63,9 @@ def visible_scores(submission: Submission, user) -> list[Score]:
     organizer = is_organizer(user)
     scores = sorted(submission.scores.all(), key=lambda score: score.split_id)
     return [score for score in scores if organizer or phase.is_split_visible(score.split)]
+
+
+def may_see_results(phase: Phase, user) -> bool:
+    """A phase's results analysis (results page, human ceiling, per-subset scores):
+    organizers always; everyone else once the phase is revealed."""
+    return is_organizer(user) or phase.leaderboard == Phase.REVEALED

@@ -89,3 +89,25 @@ def build(
         ranked.row.rank = ranked.rank
         rows.append(ranked.row)
     return Board(phase, split, by, hidden, rows, total)
+
+
+# The columns of a leaderboard as `manage.py leaderboard` and the page's downloads give it.
+COLUMNS = ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n", "submissions",
+           "last_submitted_at", "baseline"]  # fmt: skip
+
+
+def record(row: Row) -> dict:
+    """A row as a flat record of COLUMNS (rank "" for a baseline)."""
+    return {
+        "rank": "" if row.rank is None else row.rank,
+        "team": row.team,
+        "system": row.system,
+        "srcc": row.srcc,
+        "lcc": row.lcc,
+        "ktau": row.ktau,
+        "mse": row.mse,
+        "n": row.n,
+        "submissions": row.submissions,
+        "last_submitted_at": row.last_submitted_at.isoformat(),
+        "baseline": row.baseline,
+    }

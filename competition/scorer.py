@@ -10,7 +10,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from tqdm import tqdm
 
-from competition import standings, truth
+from competition import signals, standings, truth
 from competition.models import Score, Submission
 
 log = logging.getLogger(__name__)
@@ -59,9 +59,10 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             .select_related("phase")
             .filter(pk__in=ids, status__in=WAITING)
         )
-        scores, done, failed, touched, first_time = [], {}, {}, set(), []
+        scores, done, failed, touched, first_time, systems = [], {}, {}, set(), [], set()
         for submission in claimed:
             system = (submission.team_id, submission.phase_id, submission.system_name)
+            systems.add(system)
             phase = submission.phase
             try:
                 rows, note = _score_rows(submission, truth.phase_truth(phase))
@@ -99,6 +100,13 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             outcome.update(dict.fromkeys(lost, Submission.FAILED))
         standings.add_scored([(s, rows) for s, rows in first_time if s.pk in outcome])
         standings.refresh(touched)
+        if outcome:
+            signals.submission_scored.send(
+                sender=Submission,
+                scored=[pk for pk, status in outcome.items() if status == Submission.SCORED],
+                failed=[pk for pk, status in outcome.items() if status == Submission.FAILED],
+                phase_ids=sorted({phase for _, phase, _ in systems}),
+            )
     return outcome
 
 

@@ -36,10 +36,18 @@ def publish_options() -> dict:
 def enqueue(submission_ids) -> int:
     """Send submissions to the workers; return how many the broker took. Never raises:
     what the broker refuses stays queued in the database for the sweep."""
+    return send(score_submission_task, [(submission_id,) for submission_id in submission_ids])
+
+
+def send(task, calls, **options) -> int:
+    """Send `task` once per tuple of arguments in `calls`, as a best effort within
+    PUBLISH_TIMEOUT; return how many the broker took (the first ones), never raise. Every
+    sender outside a worker's own retries goes through here, so no request waits on the
+    broker."""
     from config.celery import app
 
-    ids = list(submission_ids)
-    if not ids:
+    calls = list(calls)
+    if not calls:
         return 0
     sent = 0
     try:
@@ -47,15 +55,13 @@ def enqueue(submission_ids) -> int:
             connection.ensure_connection(
                 max_retries=0, interval_start=0, timeout=settings.PUBLISH_TIMEOUT
             )
-            for submission_id in ids:
-                score_submission_task.apply_async(
-                    (submission_id,), connection=connection, retry=False
-                )
+            for args in calls:
+                task.apply_async(args, connection=connection, retry=False, **options)
                 sent += 1
-    except Exception as exc:  # the broker is down or slow: the rows are safe
+    except Exception as exc:  # the broker is down or slow: what was to be sent is safe
         log.warning(
-            "could not queue %d of %d submissions (the sweep sends them later): %s",
-            len(ids) - sent, len(ids), exc,
+            "could not queue %d of %d %s tasks (sent again later): %s",
+            len(calls) - sent, len(calls), task.name, exc,
         )  # fmt: skip
     return sent
 

@@ -39,8 +39,9 @@ def broker(settings, monkeypatch):
     from config.celery import app
 
     def use(url):
-        monkeypatch.setattr(app.conf, "broker_url", url)
+        # The write URL first: its saved value must be read before broker_url changes.
         monkeypatch.setattr(app.conf, "broker_write_url", None)
+        monkeypatch.setattr(app.conf, "broker_url", url)
 
     return use
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from competition import signals
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 
@@ -19,3 +20,5 @@ class Command(BaseCommand):
         phase.leaderboard = Phase.REVEALED
         phase.save(update_fields=["leaderboard"])
         self.stdout.write(f"{phase} revealed.")
+        # Other apps answer (the results analysis is computed here, before anyone looks).
+        signals.phase_revealed.send(sender=Phase, phase=phase)
