@@ -117,6 +117,7 @@ class Stack:
                 future.result()
 
     def rows(self, prefix: str):
+        """The submissions whose system names start with prefix_ (unique per test)."""
         with psycopg.connect(self.pg.url, autocommit=True) as db:
             return db.execute(
                 "SELECT s.id, s.status, sc.srcc, sc.lcc, sc.ktau, sc.mse "
@@ -202,8 +203,8 @@ def test_a_worker_whose_link_to_the_broker_is_cut_for_20_s_resumes(stack):
     try:
         stack.web()
         stack.worker("w", broker=f"redis://127.0.0.1:{link.port}/0")
-        stack.burst("before", 4)
-        stack.wait_all_scored("before")
+        stack.burst("prelink", 4)
+        stack.wait_all_scored("prelink")
         link.cut()
         stack.burst("cut", 8)
         time.sleep(20)
@@ -212,7 +213,7 @@ def test_a_worker_whose_link_to_the_broker_is_cut_for_20_s_resumes(stack):
         recovery = stack.wait_all_scored("cut") - back
     finally:
         link.close()
-    stack.check("before", 4)
+    stack.check("prelink", 4)
     stack.check("cut", 8)
     print(f"\nRECOVERY broker link cut 20 s: all scored {recovery:.1f} s after it came back")
 
