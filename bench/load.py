@@ -90,7 +90,7 @@ def main():
         for process in stack:
             os.killpg(process.pid, signal.SIGTERM)
         for process in stack:
-            process.wait(30)
+            _end(process)
 
 
 def _participants(n):
@@ -241,7 +241,7 @@ def _embedded(var, n=20):
         for process in stack:
             os.killpg(process.pid, signal.SIGTERM)
         for process in stack:
-            process.wait(30)
+            _end(process)
     logs = "".join(path.read_text(errors="replace") for path in Path(var).glob("*.log"))
     print(f"embedded default, {n} uploads at once: answers {statuses.count(201)} x 201 "
           f"(others {[s for s in statuses if s != 201]}) within {answered:.1f} s; "
@@ -318,6 +318,16 @@ def _cpu(leader: int) -> float:
         if int(fields[2]) == leader:  # the process group
             total += (int(fields[11]) + int(fields[12])) / TICKS
     return total
+
+
+def _end(process):
+    """Wait for a process group told to stop; kill it if it lingers (a worker holding a
+    long task)."""
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
 
 def _gunicorn(port, workers, env, log):
