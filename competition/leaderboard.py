@@ -8,6 +8,7 @@ the team's best system. Baseline rows are shown in place but take no rank."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from competition.access import rounded, score_decimals
 from competition.models import Phase, Split, Standing
 from scoring.ranking import assign_ranks
 
@@ -85,9 +86,10 @@ def build(
     head = [Row(None, *values) for values in query]
     total = len(head) if end is None else standings.count()
     rows = []
-    for ranked in assign_ranks(head)[offset:end]:
+    decimals = score_decimals(phase, split, organizer)
+    for ranked in assign_ranks(head)[offset:end]:  # ranked at full precision, shown rounded
         ranked.row.rank = ranked.rank
-        rows.append(ranked.row)
+        rows.append(rounded(ranked.row, decimals))
     return Board(phase, split, by, hidden, rows, total)
 
 

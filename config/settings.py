@@ -2,9 +2,11 @@
 on a laptop: SQLite and a file-system broker under VAR_DIR, DEBUG off."""
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_rate, env_size, env_str
@@ -43,10 +45,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "competition",
+    "accounts",
+    "discussion",
     "results",
 ]
 
@@ -60,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -179,13 +188,71 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 CSRF_FAILURE_VIEW = "competition.views.errors.csrf_failure"
-# Failed log-ins allowed per client address and username before a pause of the window.
+
+# How many proxies in front of the site append to X-Forwarded-For (0: none, the client
+# address is REMOTE_ADDR). Every throttle and the log-in lockout use the address it gives.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, 0)
+
+# Failed log-ins (the site's and /admin/login/) are counted by django-axes, per user name
+# (NFKC and case folded, as names are compared) and per client address: at the limit, that
+# name or address may not log in for the window, whatever the password.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, 1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, 1)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "competition.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "competition.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "competition.throttling.lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Public-split scores of a cut test phase are shown to participants to this many decimals
+# until the reveal (the overview paper's precision): fine enough to compare, too coarse to
+# fit the hidden labels by repeated probing.
+PUBLIC_SCORE_DECIMALS = env_int("PUBLIC_SCORE_DECIMALS", 4, 0)
+
+# Content-Security-Policy: scripts, styles and everything else only from this site (the
+# pages have no inline scripts); no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# E-mail: EMAIL_URL=smtp://user:pass@host:587?tls=1 (or ?ssl=1), console://, or by default
+# one file per message under VAR_DIR/mail. Messages are always sent by a worker.
+EMAIL_URL = env_str("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    if "EMAIL_BACKEND" not in _email:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={EMAIL_URL!r}: use smtp://, submission://, console:// or file://"
+        )
+    globals().update({key: value for key, value in _email.items() if value is not None})
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "XACLE competition <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in messages the worker sends (it has no request to take the address from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery. The embedded default is kombu's file-system transport: a real broker
 # that needs no server, so the newcomer runs the same worker production does.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# "localhost" only so that kombu does not warn that no host was given.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
 _TRANSPORTS = {"filesystem", "redis", "rediss", "amqp", "sqla+sqlite", "sqla+postgresql", "memory"}
 if CELERY_BROKER_URL.split("://", 1)[0] not in _TRANSPORTS:
     raise ImproperlyConfigured(f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} names no known transport")
@@ -238,11 +305,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "competition.tasks.sweep_stale_submissions",
         "schedule": float(SWEEP_INTERVAL_SECONDS),
     },
+    "phase-notices": {
+        "task": "accounts.tasks.phase_notices",
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
+    },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -252,8 +323,23 @@ REST_FRAMEWORK = {
         "anon": env_rate("THROTTLE_ANON", "120/min"),
         "user": env_rate("THROTTLE_USER", "600/min"),
         "uploads": env_rate("THROTTLE_UPLOADS", "20/min"),
+        "signup": env_rate("THROTTLE_SIGNUP", "10/hour"),
+        "password_reset": env_rate("THROTTLE_PASSWORD_RESET", "5/hour"),
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
+# New discussion topics and replies per user.
+THROTTLE_POSTS = env_rate("THROTTLE_POSTS", "6/min")
+
+# API tokens are knox's (only a digest stored), sent as `Authorization: Token KEY`.
+# They expire after this many days; 0: never.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 0, 0)
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # knox's own; accounts.TokenInfo adds name and last use
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "XACLE competition API",
     "DESCRIPTION": "Submit predictions, follow their scoring and read the leaderboards.",
@@ -268,10 +354,26 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"brief": {"()": "config.logfilters.Brief"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "brief": {"class": "logging.StreamHandler", "filters": ["brief"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Expected refusals: one line each, no traceback.
+    "loggers": {
+        "django.security.RequestDataTooBig": {"handlers": ["brief"], "propagate": False},
+    },
 }
 
-if not DEBUG and env_bool("SECURE_COOKIES", False):
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Behind HTTPS (HTTPS=1): redirect plain HTTP, send HSTS, mark the cookies secure. With a
+# trusted proxy terminating TLS, its X-Forwarded-Proto says whether the request was HTTPS.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if HTTPS else 0, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+if HTTPS and TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"

@@ -3,8 +3,10 @@
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
+from competition import dataset_summary
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
+from competition.signals import overview_sections
 from competition.views.downloads import catalogue
 
 
@@ -38,5 +40,13 @@ def overview(request, slug):
         "phases": phases_with_splits(competition),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "dataset": dataset_summary.summary(competition),
+        "sections": [
+            html
+            for _, html in overview_sections.send(
+                sender=Competition, competition=competition, request=request
+            )
+            if html
+        ],
     }
     return render(request, "competition/overview.html", context)

@@ -6,19 +6,24 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from competition import history
 from competition.access import (
     get_competition,
     get_submission_for_user,
+    ordered_phases,
+    shown_reason,
     team_of,
     visible_scores,
 )
 from competition.forms import SubmissionForm
 from competition.models import Score, Submission
+from competition.throttling import UploadThrottle, throttle
 
 PENDING = (Submission.QUEUED, Submission.SCORING)
 
 
 @login_required
+@throttle(UploadThrottle)  # the API's upload budget: one count per user, whichever door
 def submit(request, slug):
     competition = get_competition(slug)
     if request.method == "POST":
@@ -49,17 +54,26 @@ def with_scores(queryset):
 def my_submissions(request, slug):
     competition = get_competition(slug)
     team = team_of(request.user, competition)
-    submissions = []
+    submissions, charts = [], []
+    metric = history.pick_metric(request.GET.get("metric"))
     if team is not None:
+        for phase in ordered_phases(competition):
+            histories = history.team_histories(team, phase, metric)
+            if histories:
+                charts.append((phase, histories))
         submissions = list(with_scores(team.submissions.all()))
         for submission in submissions:
             submission.shown_scores = visible_scores(submission, request.user)
+            submission.shown_reason = shown_reason(submission, submission.shown_scores)
             submission.hidden_splits = _hidden_splits(submission, request.user)
     context = {
         "competition": competition,
         "team": team,
         "submissions": submissions,
         "pending": [s.pk for s in submissions if s.status in PENDING],
+        "charts": charts,
+        "metric": metric,
+        "metrics": history.METRICS,
     }
     return render(request, "competition/my_submissions.html", context)
 
@@ -80,6 +94,7 @@ def submission_detail(request, submission_id):
     submission = get_submission_for_user(request, submission_id)
     submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
     submission.shown_scores = visible_scores(submission, request.user)
+    submission.shown_reason = shown_reason(submission, submission.shown_scores)
     submission.hidden_splits = _hidden_splits(submission, request.user)
     context = {
         "competition": submission.phase.competition,

@@ -17,8 +17,8 @@ def team(request, slug):
     create = TeamCreateForm(user, competition, data if action == "create" else None, prefix="new")
     join = TeamJoinForm(user, competition, data if action == "join" else None, prefix="join")
     chosen = {"create": create, "join": join}.get(action)
-    if chosen is not None and chosen.is_valid():
-        joined = chosen.save()
+    joined = chosen.try_save() if chosen is not None and chosen.is_valid() else None
+    if joined is not None:
         verb = "created" if action == "create" else "joined"
         messages.success(request, f"You {verb} team {joined.name}.")
         return redirect("team", slug=slug)

@@ -1,11 +1,11 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from competition import leaderboard
+from competition import csv_safe, leaderboard
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
+from competition.names import printable
 
 TABLE_HEADER = "rank  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--competition", required=True, metavar="SLUG")
         parser.add_argument("--phase", required=True, choices=[Phase.VALIDATION, Phase.TEST])
         parser.add_argument("--split", help="a split name; default: the phase's main split")
+        # By team by default, as the site shows it (it was by system before: scripts pass --by).
         parser.add_argument(
-            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default="system"
+            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default=leaderboard.TEAM
         )
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -35,9 +36,8 @@ class Command(BaseCommand):
         board = leaderboard.build(phase, split, options["by"], organizer=True)
         records = [leaderboard.record(row) for row in board.rows]
         if options["format"] == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(leaderboard.COLUMNS)
-            writer.writerows([[r[k] for k in leaderboard.COLUMNS] for r in records])
+            rows = [[r[k] for k in leaderboard.COLUMNS] for r in records]
+            csv_safe.write_rows(self.stdout, [leaderboard.COLUMNS, *rows])
         elif options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -58,8 +58,10 @@ class Command(BaseCommand):
         self.stdout.write(TABLE_HEADER)
         for r in records:
             rank = "-" if r["rank"] == "" else r["rank"]
-            system = r["system"] + (" (baseline)" if r["baseline"] else "")
+            # Names are the participants': no control character reaches the terminal.
+            team, system = printable(r["team"]), printable(r["system"])
+            system += " (baseline)" if r["baseline"] else ""
             self.stdout.write(
-                f"{rank:>4}  {r['team'][:24]:<24} {system[:28]:<28} "
+                f"{rank:>4}  {team[:24]:<24} {system[:28]:<28} "
                 f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
             )

@@ -1,9 +1,11 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import scoring
+from competition import names
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase, Team
 from competition.submitting import submit
@@ -24,15 +26,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         competition = get_competition(options["competition"])
         phase = get_phase(competition, options["phase"])
-        if len(options["team"]) > Team._meta.get_field("name").max_length:
-            raise CommandError("--team is longer than 100 characters.")
+        try:
+            name = names.clean_display_name(options["team"], "team name", 100)
+        except ValidationError as error:
+            raise CommandError(f"--team: {error.messages[0]}")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
         try:
             # One transaction: a refused file leaves no new team behind either.
             with transaction.atomic(), open(path, "rb") as handle:
-                team, _ = Team.objects.get_or_create(competition=competition, name=options["team"])
+                # The team whose name this is once canonical, else a new one.
+                team = Team.look_alikes(competition, name).first() or Team.objects.create(
+                    competition=competition, name=name
+                )
                 submission = submit(phase, team, options["system"], handle, filename=path.name)
         except scoring.SubmissionError as exc:
             for message in exc.messages():
