@@ -95,9 +95,9 @@ def main():
 
 def _participants(n):
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
+    from accounts import tokens
 
-    return [Token.objects.create(user=User.objects.create_user(f"p{i}")).key for i in range(n)]
+    return [tokens.create(User.objects.create_user(f"p{i}"))[1] for i in range(n)]
 
 
 def _in_process(phase, team, files, n=50):

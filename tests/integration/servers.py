@@ -204,8 +204,8 @@ def prepare_site(env: dict, dataset: Path, competition: str) -> str:
     return manage(
         env, "shell", "-c",
         "from django.contrib.auth.models import User; "
-        "from rest_framework.authtoken.models import Token; "
-        "print(Token.objects.create(user=User.objects.create_user('ann')).key)",
+        "from accounts import tokens; "
+        "print(tokens.create(User.objects.create_user('ann'))[1])",
     ).split()[-1]  # fmt: skip
 
 
