@@ -95,6 +95,7 @@ def main():
 
 def _participants(n):
     from django.contrib.auth.models import User
+
     from accounts import tokens
 
     return [tokens.create(User.objects.create_user(f"p{i}"))[1] for i in range(n)]
