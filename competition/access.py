@@ -58,8 +58,23 @@ def team_of(user, competition):
 
 def visible_scores(submission: Submission, user) -> list[Score]:
     """The submission's scores on the splits the user may see: before the reveal a
-    participant never gets a score of a hidden split, not even their own."""
+    participant never gets a score of a hidden split, not even their own, nor any score of
+    a late submission."""
     phase = submission.phase
     organizer = is_organizer(user)
     scores = sorted(submission.scores.all(), key=lambda score: score.split_id)
-    return [score for score in scores if organizer or phase.is_split_visible(score.split)]
+    if organizer:
+        return scores
+    if submission.is_late and not phase.is_revealed:
+        return []
+    return [score for score in scores if phase.is_split_visible(score.split)]
+
+
+def is_score_hidden(submission: Submission, split, user) -> bool:
+    """Whether the user may not see the submission's score on the split yet."""
+    if is_organizer(user):
+        return False
+    phase = submission.phase
+    if submission.is_late and not phase.is_revealed:
+        return True
+    return not phase.is_split_visible(split)

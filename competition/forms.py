@@ -6,8 +6,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.db import transaction
 
 import scoring
+from competition import teams
 from competition.access import ordered_phases, team_of
-from competition.models import Competition, Membership, Team
+from competition.models import Competition, Team
+from competition.submitting import Refused
 from competition.upload_handlers import accept_upload
 
 
@@ -32,18 +34,22 @@ class _TeamForm(forms.Form):
         if self.current is not None and not may_leave(self.current):
             raise forms.ValidationError(
                 f"You are already in team {self.current.name}, which has other members or "
-                "submissions. Ask the organizers to move you."
+                "submissions: leave it first."
             )
         return super().clean()
 
     def _move_into(self, team_or_name) -> Team:
-        with transaction.atomic():
-            if self.current is not None:
-                self.current.delete()
-            team = team_or_name
-            if isinstance(team_or_name, str):
-                team = Team.objects.create(competition=self.competition, name=team_or_name)
-            Membership.objects.create(team=team, user=self.user)
+        try:
+            with transaction.atomic():
+                if self.current is not None:
+                    self.current.delete()
+                team = team_or_name
+                if isinstance(team_or_name, str):
+                    team = Team.objects.create(competition=self.competition, name=team_or_name)
+                teams.join(team, self.user)
+        except teams.TeamError as exc:
+            self.add_error(None, str(exc))
+            return None
         return team
 
 
@@ -80,6 +86,8 @@ class TeamJoinForm(_TeamForm):
             raise forms.ValidationError("No team of this competition has this invite code.")
         if team == self.current:
             raise forms.ValidationError(f"You are already in team {team.name}.")
+        if teams.is_full(team):
+            raise forms.ValidationError(teams.full_message(team))
         self.team = team
         return code
 
@@ -108,9 +116,12 @@ class SubmissionForm(forms.Form):
             (phase.kind, phase.get_kind_display()) for phase in self.phases.values()
         ]
         self.problems: list[str] = []
+        # The phase's window or the team's quota: a notice, not a problem with the file.
+        self.refusal: Refused | None = None
 
     def submit(self, request):
-        """The new submission, or None with the reasons in `problems` (nothing stored)."""
+        """The new submission, or None with the reasons in `problems` or `refusal`
+        (nothing stored)."""
         if not self.is_valid():
             return None
         phase = self.phases[self.cleaned_data["phase"]]
@@ -118,6 +129,9 @@ class SubmissionForm(forms.Form):
             return accept_upload(
                 request, phase, self.cleaned_data["system_name"], self.cleaned_data["file"]
             )
+        except Refused as exc:
+            self.refusal = exc
+            return None
         except scoring.SubmissionError as exc:
             self.problems = exc.messages()
             return None

@@ -2,14 +2,19 @@
 ranks `scoring.ranking` defines: SRCC, LCC, KTAU (higher first), MSE (lower first), then the
 earlier submission.
 
-A system is a team's system name; its row is its best scored submission. By team, a row is
-the team's best system. Baseline rows are shown in place but take no rank."""
+A system is a team's system name, represented by one submission (competition.selection);
+by team, a row is the team's best system. Every row carries both ranks, as Table 2 of the
+challenge's overview paper shows them: `system_rank` among every ranked system and
+`team_rank` among each team's best system (None on the team's other systems). `rank` is
+the rank of the view asked for. Baseline rows are shown in place but take no rank."""
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 
+from competition import standings as standings_module
 from competition.models import Phase, Split, Standing
-from scoring.ranking import assign_ranks
+from scoring.ranking import assign_ranks, metric_key
 
 SYSTEM, TEAM = "system", "team"
 MAX_ROWS = 1_000_000
@@ -19,17 +24,20 @@ MAX_ROWS = 1_000_000
 ORDER = ["-srcc", "-lcc", "-ktau", "mse", "submitted_at", "submission_id"]
 
 
-def _columns(by: str) -> list[str]:
-    """Row's fields after the rank, as standing columns."""
-    counts = ["team_submissions", "team_last_submitted_at"] if by == TEAM else [
-        "submissions", "last_submitted_at"]  # fmt: skip
-    return ["team__name", "team_id", "system_name", "submission_id", "srcc", "lcc", "ktau",
-            "mse", "n", *counts, "is_baseline", "submitted_at"]  # fmt: skip
+def _columns(by: str) -> dict[str, str]:
+    """Row's fields (but the ranks), as standing columns."""
+    counts = {"submissions": "team_submissions", "last_submitted_at": "team_last_submitted_at"}
+    if by == SYSTEM:
+        counts = {"submissions": "submissions", "last_submitted_at": "last_submitted_at"}
+    return {"team": "team__name", "team_id": "team_id", "system": "system_name",
+            "submission_id": "submission_id", "srcc": "srcc", "lcc": "lcc", "ktau": "ktau",
+            "mse": "mse", "n": "n", **counts, "baseline": "is_baseline",
+            "submitted_at": "submitted_at", "selection": "selection",
+            "team_best": "team_best"}  # fmt: skip
 
 
 @dataclass(slots=True)
 class Row:
-    rank: int | None
     team: str
     team_id: int
     system: str
@@ -43,6 +51,11 @@ class Row:
     last_submitted_at: datetime
     baseline: bool
     submitted_at: datetime
+    selection: str  # "team", "auto" (a closed phase's final selection) or ""
+    team_best: bool
+    rank: int | None = None
+    system_rank: int | None = None
+    team_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,17 +88,50 @@ def build(
     hidden = not phase.is_split_visible(split)
     if hidden and not organizer:
         return Board(phase, split, by, True, [], 0)
+    standings_module.ensure_current(phase)
     standings = Standing.objects.filter(split=split)
     if by == TEAM:
         standings = standings.filter(team_best=True)
     end = None if limit is None else offset + limit
     # Ranks depend on every row above, so the rows before the page are read too (values
     # only); the first page, the one everybody looks at, reads just its own rows.
-    query = standings.order_by(*ORDER).values_list(*_columns(by))[:end]
-    head = [Row(None, *values) for values in query]
+    columns = _columns(by)
+    query = standings.order_by(*ORDER).values(*columns.values())[:end]
+    head = [Row(**{name: values[column] for name, column in columns.items()}) for values in query]
     total = len(head) if end is None else standings.count()
-    rows = []
-    for ranked in assign_ranks(head)[offset:end]:
-        ranked.row.rank = ranked.rank
-        rows.append(ranked.row)
+    for ranked in assign_ranks(head):
+        ranked.row.system_rank = ranked.rank
+    for ranked in assign_ranks(row for row in head if row.team_best):
+        ranked.row.team_rank = ranked.rank
+    rows = head[offset:end]
+    if by == TEAM:
+        _system_ranks(split, rows)
+    for row in rows:
+        row.rank = row.team_rank if by == TEAM else row.system_rank
     return Board(phase, split, by, hidden, rows, total)
+
+
+def _system_ranks(split: Split, rows: list[Row]) -> None:
+    """The system rank of each row of a by-team page: one plus the number of ranked systems
+    strictly better, read from the systems down to the page's last row only."""
+    ranked = [row for row in rows if not row.baseline]
+    if not ranked:
+        for row in rows:
+            row.system_rank = None
+        return
+    floor = min(row.srcc for row in ranked)
+    above = Standing.objects.filter(split=split, is_baseline=False, srcc__gte=floor)
+    keys = sorted(metric_key(SimpleRow(*values)) for values in above.values_list(*METRICS))
+    for row in rows:
+        row.system_rank = None if row.baseline else bisect_left(keys, metric_key(row)) + 1
+
+
+METRICS = ["srcc", "lcc", "ktau", "mse"]
+
+
+@dataclass(frozen=True)
+class SimpleRow:
+    srcc: float
+    lcc: float
+    ktau: float
+    mse: float

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import scoring
-from competition import truth
+from competition import dates, quotas, truth
 from competition.models import Competition, Membership, Phase, Submission, Team
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,39 @@ def too_large_message(max_bytes: int) -> str:
     return f"The file is larger than the limit of {max_bytes:,} bytes."
 
 
-def closed_message(phase: Phase) -> str:
-    if phase.closes_at is not None and phase.closes_at <= timezone.now():
-        return f"The {phase.kind} phase closed on {phase.closes_at:%Y-%m-%d %H:%M} UTC."
-    return f"The {phase.kind} phase opens on {phase.opens_at:%Y-%m-%d %H:%M} UTC."
+PHASE_CLOSED, PHASE_NOT_OPEN = "phase_closed", "phase_not_open"
+
+
+class Refused(scoring.SubmissionError):
+    """Not a problem with the file: the phase's window or the team's quota. `code` and
+    `status` are the API's answer; `retry_after` the seconds until it may be tried again."""
+
+    def __init__(self, code: str, message: str, status: int, retry_after: int | None = None):
+        super().__init__([scoring.Problem(None, message)])
+        self.code, self.status, self.retry_after = code, status, retry_after
+
+
+def check_window(phase: Phase, now) -> bool:
+    """Whether a submission made now is late; Refused when the phase takes none."""
+    state = phase.state(now)
+    if state == Phase.OPEN:
+        return False
+    kind = phase.kind
+    if state == Phase.UPCOMING:
+        raise Refused(
+            PHASE_NOT_OPEN, f"The {kind} phase opens at {dates.utc(phase.opens_at)}.", 403
+        )
+    if state == Phase.REVEALED:
+        raise Refused(
+            PHASE_CLOSED,
+            f"The {kind} phase is over: its results were revealed"
+            + (f" at {dates.utc(phase.revealed_at)}" if phase.revealed_at else "")
+            + ", and it takes no more submissions.",
+            403,
+        )
+    if phase.accept_late:
+        return True
+    raise Refused(PHASE_CLOSED, f"The {kind} phase closed at {dates.utc(phase.closes_at)}.", 403)
 
 
 def check_system_name(name: str) -> str:
@@ -72,19 +101,18 @@ def submit(
     is_baseline: bool = False,
     check_open: bool = True,
 ) -> Submission:
-    """Check, store and queue a submission; raise scoring.SubmissionError (nothing stored)
-    when the phase is closed, the team's quota is spent, or the file or the system name is
-    at fault. Organizers' own reference systems pass check_open=False (no window, no quota).
-    A refused file costs no quota."""
-    if check_open and not phase.is_open():
-        raise _error(closed_message(phase))
+    """Check, store and queue a submission; raise Refused (nothing stored) when the phase
+    takes none now or the team's quota is spent, scoring.SubmissionError when the file or
+    the system name is at fault. Organizers' own reference systems and forced submissions
+    pass check_open=False (no window, no quota). A refused file costs no quota. After the
+    close of a phase that accepts late work, the submission is marked late."""
+    now = timezone.now()
+    late = check_window(phase, now) if check_open else False
     system_name = check_system_name(system_name)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
     predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
-    now = timezone.now()
     with transaction.atomic():
-        if check_open:
-            _check_quota(phase, team, now)
+        used_grant = _check_quota(phase, team, now, user) if check_open else False
         submission = Submission(
             team=team,
             phase=phase,
@@ -95,6 +123,8 @@ def submit(
             submitted_at=now,
             queued_at=now,
             is_baseline=is_baseline,
+            is_late=late,
+            used_grant=used_grant,
         )
         # The stored name is ours, not the participant's: no path tricks, no clashes.
         submission.file.save(f"{team.pk}-{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
@@ -103,24 +133,18 @@ def submit(
     return submission
 
 
-def _check_quota(phase: Phase, team: Team, now) -> None:
-    """Refuse a submission over the phase's limits. The team's row is locked so that two
-    uploads at once cannot both take the last one."""
-    if phase.max_submissions_per_day is None and phase.max_submissions_total is None:
-        return
+def _check_quota(phase: Phase, team: Team, now, user=None) -> bool:
+    """Refuse a submission over the phase's limits; True when it takes one of the team's
+    extra grants. The team's row is locked so that two uploads at once cannot both take
+    the last one."""
     Team.objects.select_for_update().filter(pk=team.pk).exists()
-    # Failed submissions (a server problem, a changed phase) do not count against the team.
-    made = Submission.objects.filter(phase=phase, team=team).exclude(status=Submission.FAILED)
-    limit = phase.max_submissions_total
-    if limit is not None and made.count() >= limit:
-        raise _error(f"Your team has made all {limit} submissions the {phase.kind} phase allows.")
-    limit = phase.max_submissions_per_day
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if limit is not None and made.filter(submitted_at__gte=midnight).count() >= limit:
-        raise _error(
-            f"Your team has made its {limit} submissions to the {phase.kind} phase for today; "
-            "the next one can be made after 00:00 UTC."
-        )
+    quota = quotas.quota(phase, team, now, users=[user])
+    if quota.within_limits:
+        return False
+    if quota.extra > 0:
+        return True
+    retry = quota.next_at and dates.seconds_until(quota.next_at, now)
+    raise Refused(quotas.QUOTA_EXCEEDED, quota.refusal(), 429, retry_after=retry or None)
 
 
 def enqueue(submission_ids) -> int:

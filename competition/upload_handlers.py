@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils import timezone
 
 import scoring
 from competition import submitting
@@ -57,7 +58,9 @@ def refusal(*messages: str) -> "scoring.SubmissionError":
 
 def accept_upload(request, phase: Phase, system_name: str, uploaded) -> Submission:
     """Submit an uploaded file for the user's team (a team of one if they have none);
-    raise scoring.SubmissionError, with nothing stored, when it cannot be taken."""
+    raise scoring.SubmissionError, with nothing stored, when it cannot be taken (Refused
+    when the phase takes none now, whatever the file)."""
+    submitting.check_window(phase, timezone.now())
     if getattr(request, "upload_too_large", False):
         raise refusal(too_large_message())
     if uploaded is None:

@@ -47,6 +47,11 @@ urlpatterns = [
     ),
     path("submissions/<int:submission_id>/", submissions.submission_detail, name="submission"),
     path(
+        "submissions/<int:submission_id>/final/",
+        submissions.select_final,
+        name="select_final",
+    ),
+    path(
         "submissions/<int:submission_id>/file/",
         submissions.submission_file,
         name="submission_file",

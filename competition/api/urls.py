@@ -9,6 +9,7 @@ PHASE = "competitions/<slug:slug>/phases/<str:phase>/"
 urlpatterns = [
     path("competitions/", views.CompetitionListView.as_view(), name="competitions"),
     path("competitions/<slug:slug>/", views.CompetitionView.as_view(), name="competition"),
+    path(PHASE, views.PhaseView.as_view(), name="phase"),
     path(PHASE + "submissions/", views.PhaseSubmissionsView.as_view(), name="submissions"),
     path(PHASE + "leaderboard/", views.LeaderboardView.as_view(), name="leaderboard"),
     path(
@@ -17,6 +18,12 @@ urlpatterns = [
         name="sample_submission",
     ),
     path("submissions/<int:submission_id>/", views.SubmissionView.as_view(), name="submission"),
+    path("submissions/<int:submission_id>/select/", views.SelectView.as_view(), name="select"),
+    path(
+        "submissions/<int:submission_id>/unselect/",
+        views.UnselectView.as_view(),
+        name="unselect",
+    ),
     path(
         "submissions/<int:submission_id>/file/",
         views.SubmissionFileView.as_view(),

@@ -4,6 +4,7 @@ Views stay thin: the same helpers as the pages decide who sees what (competition
 and how an upload is taken (competition.upload_handlers)."""
 
 from django.core.exceptions import RequestDataTooBig
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import scoring
-from competition import leaderboard
+from competition import finals, leaderboard, quotas
 from competition.access import (
     get_competition,
     get_phase,
@@ -23,6 +24,7 @@ from competition.access import (
 )
 from competition.api import serializers, throttles
 from competition.models import Competition, Submission
+from competition.submitting import Refused
 from competition.truth import phase_ids
 from competition.upload_handlers import accept_upload, too_large_message
 from competition.views.downloads import csv_response
@@ -37,6 +39,15 @@ SAMPLE_SCORE = "5.0"
 
 def errors(*messages, code=status.HTTP_400_BAD_REQUEST) -> Response:
     return Response({"errors": list(messages)}, status=code)
+
+
+def refused(exc: Refused) -> Response:
+    """A submission refused for the phase's window (403) or the team's quota (429): not a
+    problem with the file, and said so by `code`."""
+    response = Response({"errors": exc.messages(), "code": exc.code}, status=exc.status)
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 class CompetitionListView(APIView):
@@ -59,6 +70,29 @@ class CompetitionView(APIView):
         competition = get_competition(slug)
         competition.phase_list = phases_with_splits(competition)
         return Response(serializers.CompetitionSerializer(competition).data)
+
+
+class PhaseView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses=serializers.PhaseDetailSerializer)
+    def get(self, request, slug, phase):
+        """One phase: its state and window (UTC), limits and splits; for a logged-in
+        participant, how many submissions their team has left today and in total, when
+        the next is possible, and its final selection."""
+        phase = get_phase(slug, phase)
+        phase.split_list = next(
+            p.split_list for p in phases_with_splits(phase.competition) if p.pk == phase.pk
+        )
+        context = {"request": request}
+        if request.user.is_authenticated:
+            now = timezone.now()
+            context["quota"] = quotas.for_user(phase, request.user, now)
+            context["finals"] = finals.selection(
+                phase, team_of(request.user, phase.competition), now
+            )
+        return Response(serializers.PhaseDetailSerializer(phase, context=context).data)
 
 
 class PhaseSubmissionsView(APIView):
@@ -97,6 +131,8 @@ class PhaseSubmissionsView(APIView):
                 request.data.get("system_name", ""),
                 request.FILES.get("file"),
             )
+        except Refused as exc:
+            return refused(exc)
         except scoring.SubmissionError as exc:
             return errors(*exc.messages())
         submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
@@ -121,6 +157,36 @@ class SubmissionView(APIView):
         submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
         data = serializers.SubmissionSerializer(submission, context={"request": request}).data
         return Response(data)
+
+
+class SelectView(APIView):
+    """Mark a submission of the caller's team final (`select`) or not (`unselect`)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = throttles.DEFAULT
+    change = staticmethod(finals.select)
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.SubmissionSerializer, 409: serializers.ErrorsSerializer},
+    )
+    def post(self, request, submission_id):
+        """409 with the reason when the phase has no selection, its deadline has passed, the
+        team has its `max_final` finals already, or the submission failed or is late."""
+        submission = get_submission_for_user(request, submission_id)
+        try:
+            self.change(submission)
+        except finals.SelectionError as exc:
+            return Response(
+                {"errors": [str(exc)], "code": "selection_refused"}, status=status.HTTP_409_CONFLICT
+            )
+        submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
+        data = serializers.SubmissionSerializer(submission, context={"request": request}).data
+        return Response(data)
+
+
+class UnselectView(SelectView):
+    change = staticmethod(finals.unselect)
 
 
 class SubmissionFileView(APIView):

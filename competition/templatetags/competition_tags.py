@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html_join
 
+from competition import dates
+
 register = template.Library()
 
 
@@ -16,8 +18,20 @@ def metric(value):
 
 @register.filter
 def phase_state(phase, now=None) -> str:
-    """upcoming, open or closed."""
+    """upcoming, open, closed or revealed."""
     return phase.state(now)
+
+
+@register.filter
+def utc(moment) -> str:
+    """A date as the competition states them: '2026-01-31 23:59 UTC'."""
+    return dates.utc(moment)
+
+
+@register.filter
+def left(value) -> str:
+    """A quota's count: a number, or 'no limit' for None."""
+    return "no limit" if value is None else str(value)
 
 
 @register.simple_tag(takes_context=True)

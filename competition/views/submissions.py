@@ -5,10 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from competition import finals, quotas
 from competition.access import (
     get_competition,
     get_submission_for_user,
+    is_score_hidden,
+    ordered_phases,
     team_of,
     visible_scores,
 )
@@ -30,13 +35,24 @@ def submit(request, slug):
                 f"Submission #{submission.pk} ({submission.system_name}) is queued for scoring.",
             )
             return redirect("my_submissions", slug=slug)
-        status = 400
+        status = form.refusal.status if form.refusal else 400
     else:
         initial = {"phase": request.GET.get("phase", "validation")}
         form = SubmissionForm(competition, initial=initial)
         status = 200
-    context = {"competition": competition, "form": form, "team": team_of(request.user, competition)}
-    return render(request, "competition/submit.html", context, status=status)
+    now = timezone.now()
+    for phase in form.phases.values():
+        phase.quota = quotas.for_user(phase, request.user, now)
+    context = {
+        "competition": competition,
+        "form": form,
+        "team": team_of(request.user, competition),
+        "phases": list(form.phases.values()),
+    }
+    response = render(request, "competition/submit.html", context, status=status)
+    if form.refusal is not None and form.refusal.retry_after:
+        response["Retry-After"] = str(form.refusal.retry_after)
+    return response
 
 
 def with_scores(queryset):
@@ -55,13 +71,46 @@ def my_submissions(request, slug):
         for submission in submissions:
             submission.shown_scores = visible_scores(submission, request.user)
             submission.hidden_splits = _hidden_splits(submission, request.user)
+    phases = ordered_phases(competition)
+    now = timezone.now()
+    for phase in phases:
+        phase.selection = finals.selection(phase, team, now)
+        phase.quota = quotas.for_user(phase, request.user, now)
+        phase.disqualification = (
+            phase.disqualifications.filter(team=team).first() if team is not None else None
+        )
+    by_pk = {phase.pk: phase for phase in phases}
+    for submission in submissions:
+        submission.phase_info = by_pk[submission.phase_id]
+        submission.selectable = (
+            submission.phase_info.selection.open
+            and not (submission.is_late or submission.is_baseline or submission.is_disqualified)
+            and submission.status != Submission.FAILED
+        )
     context = {
         "competition": competition,
         "team": team,
         "submissions": submissions,
+        "phases": phases,
         "pending": [s.pk for s in submissions if s.status in PENDING],
     }
     return render(request, "competition/my_submissions.html", context)
+
+
+@login_required
+@require_POST
+def select_final(request, submission_id):
+    """The page's select / unselect button (the API's POST .../select/ and .../unselect/)."""
+    submission = get_submission_for_user(request, submission_id)
+    change = finals.unselect if request.POST.get("action") == "unselect" else finals.select
+    try:
+        change(submission)
+    except finals.SelectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        verb = "is now final" if submission.selected_for_final else "is no longer final"
+        messages.success(request, f"Submission #{submission.pk} ({submission.system_name}) {verb}.")
+    return redirect("my_submissions", slug=submission.phase.competition.slug)
 
 
 def _hidden_splits(submission, user) -> list[str]:
@@ -71,7 +120,7 @@ def _hidden_splits(submission, user) -> list[str]:
     return [
         split.name
         for split in phase.splits.all()
-        if split.pk not in shown and not phase.is_split_visible(split)
+        if split.pk not in shown and is_score_hidden(submission, split, user)
     ]
 
 

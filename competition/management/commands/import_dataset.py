@@ -1,7 +1,27 @@
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
 
+from competition import dates
 from competition.importer import DatasetError, import_dataset
 from competition.management.commands._common import on_terminal
+from competition.models import Phase
+
+KINDS = [Phase.VALIDATION, Phase.TEST]
+
+
+def phase_date(text: str) -> tuple[str, object]:
+    """PHASE=WHEN, e.g. test=2027-01-31T23:59 (ISO 8601; UTC when no offset is given)."""
+    kind, sep, when = text.partition("=")
+    if not sep or kind not in KINDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write PHASE=WHEN with PHASE one of {', '.join(KINDS)}, "
+            "e.g. test=2027-01-31T23:59"
+        )
+    try:
+        return kind, dates.parse_when(when)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
 
 
 class Command(BaseCommand):
@@ -13,8 +33,19 @@ class Command(BaseCommand):
         parser.add_argument("--title")
         parser.add_argument("--test-public-fraction", type=float, metavar="F")
         parser.add_argument("--seed", type=int, default=0, help="seed of the public/private cut")
+        for option, what in (("--opens-at", "opens"), ("--closes-at", "closes")):
+            parser.add_argument(
+                option,
+                type=phase_date,
+                action="append",
+                default=[],
+                metavar="PHASE=WHEN",
+                help=f"when a phase {what}, ISO 8601 (UTC when no offset is given), e.g. "
+                "test=2027-01-31T23:59; repeatable",
+            )
 
     def handle(self, *args, **options):
+        opens, closes = dict(options["opens_at"]), dict(options["closes_at"])
         try:
             report = import_dataset(
                 options["path"],
@@ -23,6 +54,8 @@ class Command(BaseCommand):
                 test_public_fraction=options["test_public_fraction"],
                 seed=options["seed"],
                 progress=on_terminal(),
+                opens_at=opens,
+                closes_at=closes,
             )
         except DatasetError as exc:
             raise CommandError(str(exc))
@@ -36,4 +69,10 @@ class Command(BaseCommand):
             phases = ", ".join(report.phases_changed)
             self.stdout.write(
                 f"Ground truth changed in {phases}: {report.requeued} submissions requeued."
+            )
+        for phase in report.competition.phases.all():
+            closes = dates.utc(phase.closes_at) if phase.closes_at else "no closing date"
+            self.stdout.write(
+                f"{phase.get_kind_display()} phase: opens {dates.utc(phase.opens_at)}, "
+                f"closes {closes}; now {phase.state()}."
             )

@@ -7,9 +7,9 @@ from competition import leaderboard
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 
-HEADER = ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
-EXTRA = ["submissions", "last_submitted_at", "baseline"]
-TABLE_HEADER = "rank  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
+HEADER = ["rank", "system_rank", "team_rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
+EXTRA = ["submissions", "last_submitted_at", "baseline", "selection"]
+TABLE_HEADER = "team system  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
 )
 
@@ -57,12 +57,15 @@ class Command(BaseCommand):
     def _table(self, board, records):
         state = "hidden from participants" if board.hidden else "public"
         self.stdout.write(f"{board.phase} / {board.split.name} by {board.by} ({state})")
+        self.stdout.write("Ranks: team (each team's best system), system (every system).")
         self.stdout.write(TABLE_HEADER)
         for r in records:
-            rank = "-" if r["rank"] == "" else r["rank"]
-            system = r["system"] + (" (baseline)" if r["baseline"] else "")
+            team_rank = r["team_rank"] if r["team_rank"] != "" else "-"
+            system_rank = r["system_rank"] if r["system_rank"] != "" else "-"
+            mark = {"team": " (final)", "auto": " (auto)"}.get(r["selection"], "")
+            system = r["system"] + (" (baseline)" if r["baseline"] else "") + mark
             self.stdout.write(
-                f"{rank:>4}  {r['team'][:24]:<24} {system[:28]:<28} "
+                f"{team_rank:>4} {system_rank:>6}  {r['team'][:24]:<24} {system[:28]:<28} "
                 f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
             )
 
@@ -70,6 +73,8 @@ class Command(BaseCommand):
 def _record(row: leaderboard.Row) -> dict:
     return {
         "rank": "" if row.rank is None else row.rank,
+        "system_rank": "" if row.system_rank is None else row.system_rank,
+        "team_rank": "" if row.team_rank is None else row.team_rank,
         "team": row.team,
         "system": row.system,
         "srcc": row.srcc,
@@ -80,4 +85,5 @@ def _record(row: leaderboard.Row) -> dict:
         "submissions": row.submissions,
         "last_submitted_at": row.last_submitted_at.isoformat(),
         "baseline": row.baseline,
+        "selection": row.selection,
     }
