@@ -77,6 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("-o", "--output", type=Path, help="write it here instead of stdout")
 
     command("submissions", "your team's submissions, newest first", phase, as_json)
+
+    for name, what in (("select", "mark a submission final"), ("unselect", "unmark a final")):
+        final = command(name, what, as_json)
+        final.add_argument("id", type=int, help="the submission's id")
     return parser
 
 
@@ -103,9 +107,10 @@ def _submit(client: Client, args: argparse.Namespace) -> int:
         content = args.file.read_bytes()
     except OSError as error:
         raise ApiError(f"{args.file}: cannot be read ({error.strerror or error}).")
-    submission = client.submit(
-        _competition(args, client), args.phase, args.system, args.file.name, content
-    )
+    competition = _competition(args, client)
+    submission = client.submit(competition, args.phase, args.system, args.file.name, content)
+    if not args.json and submission.get("quota"):
+        print(output.quota_text(submission["quota"]), file=sys.stderr)
     if not args.wait:
         _show(submission, str(submission["id"]), args)
         return 0
@@ -115,6 +120,13 @@ def _submit(client: Client, args: argparse.Namespace) -> int:
     submission = client.wait(submission["id"], timeout=args.timeout)
     _show(submission, output.submission_text(submission), args)
     return FAILED if submission["status"] == "failed" else 0
+
+
+def _select(client: Client, args: argparse.Namespace) -> int:
+    submission = client.select(args.id, final=args.command == "select")
+    verb = "is now final" if submission.get("final") else "is no longer final"
+    _show(submission, f"Submission {submission['id']} ({submission['system_name']}) {verb}.", args)
+    return 0
 
 
 def _status(client: Client, args: argparse.Namespace) -> int:
@@ -157,6 +169,8 @@ COMMANDS = {
     "leaderboard": _leaderboard,
     "sample": _sample,
     "submissions": _submissions,
+    "select": _select,
+    "unselect": _select,
 }
 
 

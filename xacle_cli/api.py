@@ -24,6 +24,8 @@ from xacle_cli import __version__
 USER_AGENT = f"xacle-cli/{__version__}"
 PENDING = ("queued", "scoring")
 TOKEN_HINT = "--token or XACLE_TOKEN"
+# A throttle's 429 asking for a longer wait than this is not waited out.
+MAX_THROTTLE_WAIT = 60.0
 EXAMPLE_URL = "https://xacle.example.org"
 
 
@@ -102,9 +104,11 @@ _OPENER = urllib.request.build_opener(_ReadsFollowRedirects())
 class Client:
     """The API of one server, as one participant (token) or anonymously (no token).
 
-    A 429 is retried after the server's Retry-After, up to `retries` times, unless the wait
-    asked for is longer than `max_wait` seconds: a throttled request was refused whole, so
-    sending it again, even an upload, cannot make a second submission."""
+    A throttle's 429 (one without a `code`) is retried after the server's Retry-After, up to
+    `retries` times, unless the wait asked for is longer than `max_wait` seconds: a
+    throttled request was refused whole, so sending it again, even an upload, cannot make
+    a second submission. An answer with a `code` (phase_closed, phase_not_open,
+    quota_exceeded, ...) is the server's final word: never retried, its message shown."""
 
     def __init__(
         self,
@@ -113,7 +117,7 @@ class Client:
         *,
         timeout: float = 60.0,
         retries: int = 5,
-        max_wait: float = 120.0,
+        max_wait: float = MAX_THROTTLE_WAIT,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] = lambda message: None,
     ):
@@ -148,6 +152,23 @@ class Client:
             refused="The server refused the submission; nothing was stored:",
         )
         return self._json(answer)
+
+    def phase(self, competition: str, phase: str) -> dict[str, Any]:
+        """The phase: its state and window, and the caller's quota and final selection."""
+        return self.get_json(
+            _phase_path(competition, phase), missing=_phase_words(competition, phase)
+        )
+
+    def select(self, submission_id: int, final: bool = True) -> dict[str, Any]:
+        """Mark the submission final (or, final=False, not final); the submission."""
+        action = "select" if final else "unselect"
+        return self._json(
+            self.request(
+                "POST",
+                f"/api/submissions/{submission_id}/{action}/",
+                missing=f"submission {submission_id} of your team",
+            )
+        )
 
     def competitions(self) -> list[dict[str, Any]]:
         """Every competition on the server: slug and title."""
@@ -231,7 +252,7 @@ class Client:
             address += "?" + urllib.parse.urlencode(query)
         for attempt in range(self.retries + 1):
             status, reason, headers, answer = self._send(method, address, body, content_type)
-            if status != 429:
+            if status != 429 or _code(answer):
                 break
             wait = retry_after(headers.get("Retry-After"))
             if attempt == self.retries or wait > self.max_wait:
@@ -290,6 +311,9 @@ class Client:
         refused: str,
     ) -> ApiError:
         lines, detail = _messages(body)
+        if _code(body) and lines:
+            # The server's own words (a closed phase, a spent quota, a refused selection).
+            return ApiError(lines[0], lines[1:], status)
         if status == 400:
             return ApiError(refused, lines or [detail or "(no reason given)"], status)
         if status in (401, 403) and not self.token:
@@ -341,6 +365,15 @@ def _segment(value: str) -> str:
 
 def _phase_words(competition: str, phase: str) -> str:
     return f"a competition {competition!r} with a {phase} phase"
+
+
+def _code(body: bytes) -> str:
+    """The `code` of an error answer (e.g. quota_exceeded), or '' when it has none."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    return str(data.get("code") or "") if isinstance(data, dict) else ""
 
 
 def _messages(body: bytes) -> tuple[list[str], str]:

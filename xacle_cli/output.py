@@ -50,16 +50,46 @@ def submission_text(submission: dict[str, Any]) -> str:
     head = (
         f"Submission {submission['id']} {status}: system {submission['system_name']}, "
         f"team {submission['team']}, {submission['phase']} phase, "
-        f"submitted {when(submission.get('submitted_at'))} UTC"
+        f"submitted {when(submission.get('submitted_at'))} UTC" + _marks(submission)
     )
     if status == "failed":
         return f"{head}\nReason: {submission.get('reason') or '(none given)'}"
     if status != "scored":
         return head
     if not submission["scores"]:
-        # A participant is never shown a score of a split hidden until the reveal.
+        # A participant is never shown a score of a split hidden until the reveal, nor a
+        # late submission's score before it.
+        if submission.get("late"):
+            late = "a late submission's scores are shown after the reveal"
+            return f"{head}\nNo score is visible yet: {late}."
         return f"{head}\nNo score is visible yet: the phase's splits are hidden until the reveal."
     return f"{head}\n{scores_table(submission['scores'])}"
+
+
+def _marks(submission: dict[str, Any]) -> str:
+    marks = [
+        mark
+        for mark, key in (("late", "late"), ("final", "final"), ("disqualified", "disqualified"))
+        if submission.get(key)
+    ]
+    return f" [{', '.join(marks)}]" if marks else ""
+
+
+def quota_text(quota: dict[str, Any]) -> str:
+    """What `submit` says after a submission: what is left, and when the next is possible."""
+    if quota.get("left") is None:
+        return "Submissions left: no limit."
+    parts = []
+    if quota.get("left_today") is not None:
+        parts.append(f"{quota['left_today']} of {quota['per_day']} today (UTC)")
+    if quota.get("left_total") is not None:
+        parts.append(f"{quota['left_total']} of {quota['total']} in total")
+    if quota.get("extra"):
+        parts.append(f"{quota['extra']} extra granted")
+    text = "Submissions left: " + ", ".join(parts) + "."
+    if quota.get("next_at"):
+        text += f" Next possible at {when(quota['next_at'])} UTC."
+    return text
 
 
 def leaderboard_text(board: dict[str, Any]) -> str:
@@ -71,18 +101,24 @@ def leaderboard_text(board: dict[str, Any]) -> str:
         return f"{head}\nHidden until the reveal{reveal}."
     if not board["rows"]:
         return f"{head}\nNo scored submissions yet."
-    headers = ["RANK", "TEAM", "SYSTEM", *(name for name, _ in METRICS), "N", "SUBMISSIONS"]
+    headers = ["TEAM_RANK", "SYSTEM_RANK", "TEAM", "SYSTEM", *(name for name, _ in METRICS),
+               "N", "SUBMISSIONS"]  # fmt: skip
     rows = [
         [
-            "-" if row["rank"] is None else str(row["rank"]),
+            _rank(row.get("team_rank", row["rank"] if board["by"] == "team" else None)),
+            _rank(row.get("system_rank", row["rank"] if board["by"] == "system" else None)),
             f"{row['team']} (baseline)" if row.get("baseline") else row["team"],
-            row["system"],
+            row["system"] + {"team": " (final)", "auto": " (auto)"}.get(row.get("selection"), ""),
             *_metric_cells(row),
             str(row["submissions"]),
         ]
         for row in board["rows"]
     ]
-    return f"{head}\n{table(headers, rows, '><<>>>>>>')}"
+    return f"{head}\n{table(headers, rows, '>><<>>>>>>')}"
+
+
+def _rank(rank: int | None) -> str:
+    return "-" if rank is None else str(rank)
 
 
 def submissions_table(submissions: Sequence[dict[str, Any]], phase: str) -> str:
@@ -101,7 +137,7 @@ def submissions_table(submissions: Sequence[dict[str, Any]], phase: str) -> str:
                 str(submission["id"]),
                 when(submission.get("submitted_at")),
                 submission["system_name"],
-                submission["status"],
+                submission["status"] + _marks(submission),
                 *(number(srcc.get(split)) for split in splits),
             ]
         )

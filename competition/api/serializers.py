@@ -153,6 +153,15 @@ class QuotaSerializer(serializers.Serializer):
     )
 
 
+class NewSubmissionSerializer(SubmissionSerializer):
+    """The answer to an upload: the submission, and the team's quota left after it."""
+
+    quota = QuotaSerializer(read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "quota"]
+
+
 class FinalsSerializer(serializers.Serializer):
     max_final = serializers.IntegerField(help_text="0: no final selection.")
     selected = serializers.IntegerField()

@@ -116,8 +116,12 @@ class PhaseSubmissionsView(APIView):
     @extend_schema(
         request={"multipart/form-data": serializers.SubmissionUploadSerializer},
         responses={
-            201: serializers.SubmissionSerializer,
+            201: serializers.NewSubmissionSerializer,
             400: OpenApiResponse(serializers.ErrorsSerializer, "The file's problems, by line."),
+            403: OpenApiResponse(serializers.ErrorsSerializer, "phase_closed, phase_not_open."),
+            429: OpenApiResponse(
+                serializers.ErrorsSerializer, "quota_exceeded (Retry-After: seconds to 00:00 UTC)."
+            ),
         },
     )
     def post(self, request, slug, phase):
@@ -137,6 +141,9 @@ class PhaseSubmissionsView(APIView):
             return errors(*exc.messages())
         submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
         data = serializers.SubmissionSerializer(submission, context={"request": request}).data
+        # What is left after this one, so that a script needs no second request to know.
+        quota = quotas.quota(phase, submission.team, timezone.now(), users=[request.user])
+        data["quota"] = serializers.QuotaSerializer(quota.as_dict()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
     def handle_exception(self, exc):

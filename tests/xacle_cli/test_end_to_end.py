@@ -65,7 +65,7 @@ def test_a_participant_submits_waits_for_the_scores_and_reads_the_leaderboard(
 
     status, out, _ = run(capsys, "leaderboard", "--by", "system")
     assert status == 0
-    assert out.splitlines()[2].split()[:3] == ["1", "Aurora", "Aurora_01"]
+    assert out.splitlines()[2].split()[:4] == ["1", "1", "Aurora", "Aurora_01"]
     status, out, _ = run(capsys, "submissions")
     assert [line.split()[0] for line in out.splitlines()] == ["ID", submission_id]
 
@@ -98,3 +98,57 @@ def test_the_real_servers_refusals_are_one_line(server, alice, capsys, monkeypat
     monkeypatch.setenv("XACLE_TOKEN", "not-a-token")
     status, _, err = run(capsys, "submissions")
     assert status == 2 and err.startswith("The server refused your token (Invalid token)")
+
+
+def _submit(capsys, tmp_path, phase, system="Aurora_01"):
+    path = tmp_path / f"{system}.csv"
+    path.write_bytes(csv_bytes(phase))
+    return run(capsys, "submit", str(path), "--system", system, "--phase", phase.kind)
+
+
+def test_each_refusal_code_of_the_real_server_is_its_message_and_status_2(alice, tmp_path, capsys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    alice.opens_at, alice.closes_at = now + timedelta(days=1), now + timedelta(days=2)
+    alice.save()
+    status, out, err = _submit(capsys, tmp_path, alice)
+    assert (status, out) == (2, "")
+    assert err.startswith("The validation phase opens at ") and err.endswith(" UTC.\n")
+
+    alice.opens_at, alice.closes_at = now - timedelta(days=2), now - timedelta(days=1)
+    alice.save()
+    status, out, err = _submit(capsys, tmp_path, alice)
+    assert (status, out) == (2, "")
+    assert err.startswith("The validation phase closed at ") and err.endswith(" UTC.\n")
+
+    alice.closes_at, alice.max_submissions_per_day = None, 1
+    alice.save()
+    status, _, err = _submit(capsys, tmp_path, alice)
+    assert status == 0 and "Submissions left: 0 of 1 today (UTC)." in err
+    status, out, err = _submit(capsys, tmp_path, alice, system="Aurora_02")
+    assert (status, out) == (2, "")
+    assert err.startswith("Your team has made its 1 submissions to the validation phase for today")
+    assert alice.submissions.count() == 1
+
+
+def test_a_final_is_selected_and_unselected_on_the_real_server(alice, tmp_path, capsys):
+    test_phase = alice.competition.phases.get(kind="test")
+    status, out, _ = _submit(capsys, tmp_path, test_phase)
+    submission_id = out.strip()
+    assert run(capsys, "select", submission_id)[:2] == (
+        0, f"Submission {submission_id} (Aurora_01) is now final.\n"
+    )  # fmt: skip
+    assert test_phase.submissions.get().selected_for_final
+    assert run(capsys, "unselect", submission_id)[0] == 0
+    assert not test_phase.submissions.get().selected_for_final
+    status, _, err = run(capsys, "select", submission_id, "--competition", "xacle")
+    assert status == 0
+    validation_id = _submit(capsys, tmp_path, alice)[1].strip()
+    status, _, err = run(capsys, "select", validation_id)
+    assert (
+        status == 2
+        and err == "The validation phase has no final selection: every system is ranked.\n"
+    )
