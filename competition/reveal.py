@@ -29,10 +29,11 @@ def reveal(phase: Phase, now=None) -> list[str]:
     notes = []
     with transaction.atomic():
         phase = Phase.objects.select_for_update().get(pk=phase.pk)
+        selecting = phase.selection_open(now)
         if phase.state(now) in (Phase.UPCOMING, Phase.OPEN):
             phase.closes_at = now
             notes.append(f"{phase} was still open: it is closed now ({dates.utc(now)}).")
-        if phase.selection_open(now):
+        if selecting:
             phase.final_selection_closes_at = now
             notes.append(f"{phase}: the final selection was still open: it is ended now.")
         phase.leaderboard = Phase.REVEALED
