@@ -176,7 +176,8 @@ def rebuild(phase) -> None:
         teams = set(Submission.objects.filter(phase=phase).values_list("team_id", flat=True))
         Standing.objects.filter(split__phase=phase).delete()
         refresh_teams({(team, phase.pk) for team in teams})
-        Phase.objects.filter(pk=phase.pk).update(standings_rule=rule(phase))
+        phase.standings_rule = rule(phase)
+        Phase.objects.filter(pk=phase.pk).update(standings_rule=phase.standings_rule)
 
 
 def ensure_current(phase: Phase) -> None:

@@ -1,11 +1,12 @@
 """Small builders for the competition's objects, shared by the Django tests."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.contrib.auth import get_user_model
 
-from competition.models import Competition, Item, Membership, Phase, Split, Team
+from competition.models import Competition, Item, Membership, Phase, Score, Split, Submission, Team
 
 PASSWORD = "a-long-test-password-42"
 
@@ -140,3 +141,29 @@ def rewrite_csv(path, change):
 def change_first_rating(rows):
     """A correction of the first rating of a per-rating file."""
     rows[1][2] = "10" if rows[1][2] != "10" else "0"
+
+
+T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+
+
+def scored(
+    phase, team, system, metrics, minutes=0, baseline=False, status=Submission.SCORED, **per_split
+):
+    """A submission with a score on every split of the phase (per_split: other metrics by
+    split name)."""
+    submission = Submission.objects.create(
+        team=team,
+        phase=phase,
+        system_name=system,
+        original_filename="x.csv",
+        predictions=b"",
+        status=status,
+        submitted_at=T0 + timedelta(minutes=minutes),
+        is_baseline=baseline,
+    )
+    for split in phase.splits.all():
+        srcc, lcc, ktau, mse = per_split.get(split.name, metrics)
+        Score.objects.create(
+            submission=submission, split=split, srcc=srcc, lcc=lcc, ktau=ktau, mse=mse, n=6
+        )
+    return submission
