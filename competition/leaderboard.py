@@ -12,8 +12,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
+
 from competition import standings as standings_module
-from competition.models import Phase, Split, Standing
+from competition.models import Membership, Phase, Split, Standing
 from scoring.ranking import assign_ranks, metric_key
 
 SYSTEM, TEAM = "system", "team"
@@ -53,6 +55,7 @@ class Row:
     submitted_at: datetime
     selection: str  # "team", "auto" (a closed phase's final selection) or ""
     team_best: bool
+    no_members: bool = False  # every member left the team; its systems stay
     rank: int | None = None
     system_rank: int | None = None
     team_rank: int | None = None
@@ -96,8 +99,16 @@ def build(
     # Ranks depend on every row above, so the rows before the page are read too (values
     # only); the first page, the one everybody looks at, reads just its own rows.
     columns = _columns(by)
-    query = standings.order_by(*ORDER).values(*columns.values())[:end]
-    head = [Row(**{name: values[column] for name, column in columns.items()}) for values in query]
+    members = Membership.objects.filter(team_id=OuterRef("team_id"))
+    query = (
+        standings.annotate(no_members=~Exists(members))
+        .order_by(*ORDER)
+        .values(*columns.values(), "no_members")[:end]
+    )
+    head = [
+        Row(no_members=values["no_members"], **{n: values[c] for n, c in columns.items()})
+        for values in query
+    ]
     total = len(head) if end is None else standings.count()
     for ranked in assign_ranks(head):
         ranked.row.system_rank = ranked.rank

@@ -86,6 +86,7 @@ class RowSerializer(MetricsSerializer):
     team_rank = serializers.IntegerField(
         allow_null=True, help_text="Among each team's best system; None for the others."
     )
+    no_members = serializers.BooleanField(help_text="Every member has left the team.")
     selection = serializers.CharField(
         help_text="After the close of a phase with a final selection: 'team' (chosen by the "
         "team) or 'auto' (chosen automatically); else ''."
