@@ -245,7 +245,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         return submission.is_disqualified
 
     search_fields = ["team__name", "system_name"]
+    # The file and its predictions are the team's: an organizer rescores, never replaces.
     readonly_fields = [
+        "file",
+        "original_filename",
         "predictions",
         "submitted_at",
         "queued_at",
