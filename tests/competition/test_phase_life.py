@@ -205,6 +205,16 @@ def test_import_dataset_sets_each_phase_window_in_utc_and_prints_it(tmp_path, en
     )
 
 
+def test_without_options_a_phase_opens_at_once_and_never_closes(tmp_path, enqueued):
+    out = io.StringIO()
+    with time_machine.travel(datetime(2026, 1, 10, 8, 30, tzinfo=UTC), tick=False):
+        call_command("import_dataset", str(write_dataset(tmp_path)), competition="y", stdout=out)
+    assert (
+        "Test phase: opens 2026-01-10 08:30 UTC, closes no closing date; now open."
+        in out.getvalue()
+    )
+
+
 def test_import_dataset_refuses_a_bad_date_and_a_window_that_ends_first(tmp_path, enqueued):
     dataset = write_dataset(tmp_path)
     with pytest.raises(CommandError, match="not an ISO 8601 date"):

@@ -108,10 +108,16 @@ def test_a_participant_signs_up_submits_and_finds_the_team_ranked(
 def test_a_participant_selects_a_final_submission_through_the_page(
     phase, tmp_path, live_server, celery_worker_process, browser
 ):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from tests.factories import PASSWORD as USER_PASSWORD
     from tests.factories import make_team, make_user
 
     test_phase = Phase.objects.get(competition__slug="xacle", kind="test")
+    test_phase.closes_at = timezone.now() + timedelta(days=3)
+    test_phase.save()
     make_team(test_phase.competition, "Finalists", make_user("dora"))
     predictions = tmp_path / "dora_test.csv"
     predictions.write_bytes(csv_bytes(test_phase))
@@ -121,6 +127,11 @@ def test_a_participant_selects_a_final_submission_through_the_page(
     page.fill("#id_username", "dora")
     page.fill("#id_password", USER_PASSWORD)
     page.locator("main button[type=submit]").click()
+    page.goto(live_server.url + "/c/xacle/")  # the next deadline, in UTC and in local time
+    assert "UTC" in page.inner_text("#next-deadline")
+    page.wait_for_function("document.querySelector('#next-deadline .local').textContent !== ''")
+    assert page.inner_text("#next-deadline .local").endswith("your time)")
+    assert "2 days" in page.inner_text("#next-deadline .countdown")
     page.goto(live_server.url + "/c/xacle/submit/?phase=test")
     page.select_option("#id_phase", "test")
     page.fill("#id_system_name", "Finalists_01")
