@@ -149,6 +149,8 @@ def test_a_late_submission_is_scored_marked_hidden_until_the_reveal_and_never_ra
         assert data["status"] == "scored" and data["scores"] == [] and data["late"] is True
         page = api_alice.get("/c/xacle/submissions/").content.decode()
         assert 'class="badge late">late' in page
+        page = api_alice.get(f"/submissions/{late.pk}/").content.decode()
+        assert 'class="badge late">late' in page and "never ranked" in page
         public = windowed.splits.get(name="public")
         board = leaderboard.build(windowed, public, by="system", organizer=True)
         assert [row.submission_id for row in board.rows] == [on_time.pk]
