@@ -12,13 +12,6 @@ from tests.xacle_cli.fake_server import Answer
 SUBMIT = "/api/competitions/xacle/phases/validation/submissions/"
 
 
-@pytest.fixture
-def predictions(tmp_path):
-    path = tmp_path / "predictions.csv"
-    path.write_text("wav_file_name,prediction_score\n00004.wav,5\n")
-    return str(path)
-
-
 @pytest.mark.parametrize(
     "status, code, message, headers",
     [
