@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
-from competition import standings as standings_module
+from competition import standings
 from competition.models import Membership, Phase, Split, Standing
 from scoring.ranking import assign_ranks, metric_key
 
@@ -24,6 +24,7 @@ MAX_ROWS = 1_000_000
 # The database's order is scoring.ranking's sort_key, with the submission id last so that
 # pages never overlap; the standing_order indexes serve it.
 ORDER = ["-srcc", "-lcc", "-ktau", "mse", "submitted_at", "submission_id"]
+METRICS = ["srcc", "lcc", "ktau", "mse"]
 
 
 def _columns(by: str) -> dict[str, str]:
@@ -91,17 +92,17 @@ def build(
     hidden = not phase.is_split_visible(split)
     if hidden and not organizer:
         return Board(phase, split, by, True, [], 0)
-    standings_module.ensure_current(phase)
-    standings = Standing.objects.filter(split=split)
+    standings.ensure_current(phase)
+    shown = Standing.objects.filter(split=split)
     if by == TEAM:
-        standings = standings.filter(team_best=True)
+        shown = shown.filter(team_best=True)
     end = None if limit is None else offset + limit
     # Ranks depend on every row above, so the rows before the page are read too (values
     # only); the first page, the one everybody looks at, reads just its own rows.
     columns = _columns(by)
     members = Membership.objects.filter(team_id=OuterRef("team_id"))
     query = (
-        standings.annotate(no_members=~Exists(members))
+        shown.annotate(no_members=~Exists(members))
         .order_by(*ORDER)
         .values(*columns.values(), "no_members")[:end]
     )
@@ -109,7 +110,7 @@ def build(
         Row(no_members=values["no_members"], **{n: values[c] for n, c in columns.items()})
         for values in query
     ]
-    total = len(head) if end is None else standings.count()
+    total = len(head) if end is None else shown.count()
     for ranked in assign_ranks(head):
         ranked.row.system_rank = ranked.rank
     for ranked in assign_ranks(row for row in head if row.team_best):
@@ -132,17 +133,7 @@ def _system_ranks(split: Split, rows: list[Row]) -> None:
         return
     floor = min(row.srcc for row in ranked)
     above = Standing.objects.filter(split=split, is_baseline=False, srcc__gte=floor)
-    keys = sorted(metric_key(SimpleRow(*values)) for values in above.values_list(*METRICS))
+    # metric_key's order: the four metrics, best first.
+    keys = sorted((-s, -lcc, -k, m) for s, lcc, k, m in above.values_list(*METRICS))
     for row in rows:
         row.system_rank = None if row.baseline else bisect_left(keys, metric_key(row)) + 1
-
-
-METRICS = ["srcc", "lcc", "ktau", "mse"]
-
-
-@dataclass(frozen=True)
-class SimpleRow:
-    srcc: float
-    lcc: float
-    ktau: float
-    mse: float
