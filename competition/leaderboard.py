@@ -8,15 +8,15 @@ challenge's overview paper shows them: `system_rank` among every ranked system a
 `team_rank` among each team's best system (None on the team's other systems). `rank` is
 the rank of the view asked for. Baseline rows are shown in place but take no rank."""
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from competition import standings
 from competition.models import Membership, Phase, Split, Standing
-from scoring.ranking import assign_ranks, metric_key
+from scoring.ranking import assign_ranks
 
 SYSTEM, TEAM = "system", "team"
 MAX_ROWS = 1_000_000
@@ -24,7 +24,6 @@ MAX_ROWS = 1_000_000
 # The database's order is scoring.ranking's sort_key, with the submission id last so that
 # pages never overlap; the standing_order indexes serve it.
 ORDER = ["-srcc", "-lcc", "-ktau", "mse", "submitted_at", "submission_id"]
-METRICS = ["srcc", "lcc", "ktau", "mse"]
 
 
 def _columns(by: str) -> dict[str, str]:
@@ -104,12 +103,10 @@ def build(
     query = (
         shown.annotate(no_members=~Exists(members))
         .order_by(*ORDER)
-        .values(*columns.values(), "no_members")[:end]
+        .values_list(*columns.values(), "no_members")[:end]
     )
-    head = [
-        Row(no_members=values["no_members"], **{n: values[c] for n, c in columns.items()})
-        for values in query
-    ]
+    names = [*columns, "no_members"]
+    head = [Row(**dict(zip(names, values, strict=True))) for values in query]
     total = len(head) if end is None else shown.count()
     for ranked in assign_ranks(head):
         ranked.row.system_rank = ranked.rank
@@ -123,17 +120,25 @@ def build(
     return Board(phase, split, by, hidden, rows, total)
 
 
+# The system rank of each team's best system, computed by the database over every ranked
+# system of the split (RANK() gives the same "1, 2, 2, 4" as scoring.ranking on the four
+# metrics); only the teams' rows come back.
+SYSTEM_RANKS = """
+SELECT submission_id, system_rank FROM (
+    SELECT submission_id, team_best,
+        RANK() OVER (ORDER BY srcc DESC, lcc DESC, ktau DESC, mse ASC) AS system_rank
+    FROM {table} WHERE split_id = %s AND NOT is_baseline
+) ranked WHERE team_best
+"""
+
+
 def _system_ranks(split: Split, rows: list[Row]) -> None:
-    """The system rank of each row of a by-team page: one plus the number of ranked systems
-    strictly better, read from the systems down to the page's last row only."""
-    ranked = [row for row in rows if not row.baseline]
-    if not ranked:
-        for row in rows:
-            row.system_rank = None
-        return
-    floor = min(row.srcc for row in ranked)
-    above = Standing.objects.filter(split=split, is_baseline=False, srcc__gte=floor)
-    # metric_key's order: the four metrics, best first.
-    keys = sorted((-s, -lcc, -k, m) for s, lcc, k, m in above.values_list(*METRICS))
+    """The system rank of each row of a by-team page, in one query however long the board."""
+    found = {}
+    if any(not row.baseline for row in rows):
+        sql = SYSTEM_RANKS.format(table=connection.ops.quote_name(Standing._meta.db_table))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [split.pk])
+            found = dict(cursor.fetchall())
     for row in rows:
-        row.system_rank = None if row.baseline else bisect_left(keys, metric_key(row)) + 1
+        row.system_rank = None if row.baseline else found[row.submission_id]
