@@ -57,6 +57,9 @@ def test_k_finals_are_taken_and_the_next_is_refused_with_409(api_alice, aurora, 
         "code": "selection_refused",
     }
     assert finals_of(aurora, phase) == {"A_0", "A_1"}
+    assert api_alice.get("/api/competitions/xacle/phases/test/").json()["finals"] == {
+        "max_final": 2, "selected": 2, "closes_at": "2026-01-31T23:59:00Z", "open": True
+    }  # fmt: skip
     assert select(api_alice, subs[1], "unselect").json()["final"] is False
     assert select(api_alice, subs[2]).status_code == 200
     assert finals_of(aurora, phase) == {"A_0", "A_2"}
