@@ -239,3 +239,13 @@ def test_finals_select_refuses_a_reference_system(phase, competition):
     baseline = scored(phase, org, "Baseline", (0.5, 0.5, 0.5, 1.0), baseline=True)
     with time_machine.travel(BEFORE, tick=False), pytest.raises(finals.SelectionError):
         finals.select(baseline)
+
+
+def test_entrants_are_what_the_boards_rank(phase, competition):
+    team = Team.objects.create(competition=competition, name="Auto")
+    for n in range(3):
+        scored(phase, team, f"A_{n}", (0.1 * n, 0.1, 0.1, 1.0), minutes=n)
+    with time_machine.travel(AFTER, tick=False):
+        phase.refresh_from_db()
+        systems = set(standings.entrants(phase).values_list("system_name", flat=True))
+    assert systems == {"A_1", "A_2"}
