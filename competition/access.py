@@ -78,3 +78,9 @@ def is_score_hidden(submission: Submission, split, user) -> bool:
     if submission.is_late and not phase.is_revealed:
         return True
     return not phase.is_split_visible(split)
+
+
+def may_see_results(phase: Phase, user) -> bool:
+    """A phase's results analysis (results page, human ceiling, per-subset scores):
+    organizers always; everyone else once the phase is revealed."""
+    return is_organizer(user) or phase.leaderboard == Phase.REVEALED

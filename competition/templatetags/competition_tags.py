@@ -52,3 +52,11 @@ def paragraphs(text: str):
     are just wrapping (unlike Django's linebreaks, which keeps each as <br>)."""
     parts = [" ".join(block.split()) for block in (text or "").replace("\r", "").split("\n\n")]
     return format_html_join("\n", "<p>{}</p>", ((p,) for p in parts if p))
+
+
+@register.filter
+def lookup(mapping, key):
+    """mapping[key], or None: for per-row values other apps add to a page."""
+    if not mapping:
+        return None
+    return mapping.get(key)
