@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("-o", "--output", type=Path, help="write it here instead of stdout")
 
     command("submissions", "your team's submissions, newest first", phase, as_json)
+    command("phase", "a phase's state, window, your quota and final selection", phase, as_json)
 
     for name, what in (("select", "mark a submission final"), ("unselect", "unmark a final")):
         final = command(name, what, as_json)
@@ -120,6 +121,12 @@ def _submit(client: Client, args: argparse.Namespace) -> int:
     submission = client.wait(submission["id"], timeout=args.timeout)
     _show(submission, output.submission_text(submission), args)
     return FAILED if submission["status"] == "failed" else 0
+
+
+def _phase(client: Client, args: argparse.Namespace) -> int:
+    data = client.phase(_competition(args, client), args.phase)
+    _show(data, output.phase_text(data), args)
+    return 0
 
 
 def _select(client: Client, args: argparse.Namespace) -> int:
@@ -169,6 +176,7 @@ COMMANDS = {
     "leaderboard": _leaderboard,
     "sample": _sample,
     "submissions": _submissions,
+    "phase": _phase,
     "select": _select,
     "unselect": _select,
 }

@@ -128,6 +128,9 @@ def test_each_refusal_code_of_the_real_server_is_its_message_and_status_2(alice,
     alice.save()
     status, _, err = _submit(capsys, tmp_path, alice)
     assert status == 0 and "Submissions left: 0 of 1 today (UTC)." in err
+    status, out, _ = run(capsys, "phase")
+    assert status == 0 and out.splitlines()[0].startswith("Validation phase: open; opens ")
+    assert out.splitlines()[1].startswith("Submissions left: 0 of 1 today (UTC). Next possible at")
     status, out, err = _submit(capsys, tmp_path, alice, system="Aurora_02")
     assert (status, out) == (2, "")
     assert err.startswith("Your team has made its 1 submissions to the validation phase for today")
