@@ -4,9 +4,10 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from competition import dates
+from competition import dataset_summary, dates
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
+from competition.signals import overview_sections
 from competition.views.downloads import catalogue
 
 
@@ -51,5 +52,13 @@ def overview(request, slug):
         "deadline": next_deadline(phases, timezone.now()),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "dataset": dataset_summary.summary(competition),
+        "sections": [
+            html
+            for _, html in overview_sections.send(
+                sender=Competition, competition=competition, request=request
+            )
+            if html
+        ],
     }
     return render(request, "competition/overview.html", context)
