@@ -52,3 +52,9 @@ def paragraphs(text: str):
     are just wrapping (unlike Django's linebreaks, which keeps each as <br>)."""
     parts = [" ".join(block.split()) for block in (text or "").replace("\r", "").split("\n\n")]
     return format_html_join("\n", "<p>{}</p>", ((p,) for p in parts if p))
+
+
+@register.filter
+def system_key(row) -> str:
+    """A board row's system as "team id/system name" (see views.systems.board_extras)."""
+    return f"{row.team_id}/{row.system}"

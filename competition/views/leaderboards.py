@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from competition import leaderboard
 from competition.access import get_phase, is_organizer, ordered_phases, team_of
+from competition.views import systems
 
 PAGE_SIZE = 100
 
@@ -53,5 +54,6 @@ def board_page(request, slug, kind):
         "offset": (number - 1) * PAGE_SIZE,
         "own_team_id": team.pk if team else None,
         "organizer": is_organizer(request.user),
+        **systems.board_extras(phase, request.user),
     }
     return render(request, "competition/leaderboard.html", context)

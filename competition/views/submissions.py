@@ -28,12 +28,14 @@ def submit(request, slug):
     competition = get_competition(slug)
     if request.method == "POST":
         form = SubmissionForm(competition, request.POST, request.FILES)
-        submission = form.submit(request)
-        if submission is not None:
-            messages.success(
-                request,
-                f"Submission #{submission.pk} ({submission.system_name}) is queued for scoring.",
-            )
+        submissions = form.submit(request)
+        if submissions is not None:
+            for submission in submissions:
+                messages.success(
+                    request,
+                    f"Submission #{submission.pk} ({submission.system_name}) is queued for "
+                    "scoring.",
+                )
             return redirect("my_submissions", slug=slug)
         status = form.refusal.status if form.refusal else 400
     else:
