@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from competition import dates
+from competition import dates, resources
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
 from competition.views.downloads import catalogue
@@ -51,5 +51,6 @@ def overview(request, slug):
         "deadline": next_deadline(phases, timezone.now()),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "resources": resources.approved(competition),
     }
     return render(request, "competition/overview.html", context)
