@@ -118,7 +118,8 @@ from animal recordings and synthesized sounds, in the official XACLE format."""
 
 RULES = """One team per participant. Several systems per team are allowed; name them like
 Name_Affiliation_01. External data and pretrained models must have been released on or
-before the cutoff date and approved by the organizers. The test leaderboard's private part stays hidden until the organizers reveal it."""
+before the cutoff date and approved by the organizers. The test leaderboard's private part
+stays hidden until the organizers reveal it."""
 
 
 def data_dir() -> Path:
