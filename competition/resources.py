@@ -17,6 +17,7 @@ class ResourceError(Exception):
 class DeclarationForm(forms.ModelForm):
     """The fields of a declaration, for the team page and the API alike."""
 
+    url = forms.URLField(max_length=500, assume_scheme="https", help_text="Where it is published.")
     release_date = forms.DateField(
         input_formats=["%Y-%m-%d"],
         help_text="YYYY-MM-DD: when it was first made public.",

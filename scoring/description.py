@@ -33,7 +33,8 @@ MAX_PARAMETERS = 10**13
 LISTS = ("audio_encoders", "text_encoders", "losses", "external_data", "pretrained_models")
 # Lists that must name at least one thing; the resource lists may be empty.
 NON_EMPTY = ("audio_encoders", "text_encoders", "losses")
-REQUIRED = ("system_name", *LISTS[:3], "predictor", "parameters", *LISTS[3:])
+REQUIRED = ("system_name", "audio_encoders", "text_encoders", "predictor", "losses",
+            "parameters", "external_data", "pretrained_models")  # fmt: skip
 FIELDS = (*REQUIRED, "notes")
 EXAMPLES = {
     "audio_encoders": "[M2D-CLAP]",
@@ -116,6 +117,9 @@ def parse(text: str | bytes, expected_name: str | None = None, source: str = "")
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            # Where the parser noticed is not always where the mistake is: say both.
+            what += f" ({exc.context} on line {exc.context_mark.line + 1})"
         raise _fail(file, line, f"YAML syntax error: {what}.")
     except yaml.YAMLError as exc:
         raise _fail(file, None, f"YAML syntax error: {exc}.")

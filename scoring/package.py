@@ -169,7 +169,14 @@ def _read_entry(archive, info, limit: int, name: str, problems: list[Problem]) -
                     )
                     return None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        problems.append(Problem(None, f"is damaged in the archive ({exc}).", name))
+        problems.append(
+            Problem(
+                None,
+                f"is damaged, or does not unpack to the {info.file_size:,} bytes it declares "
+                f"({exc}); the package is refused.",
+                name,
+            )
+        )
         return None
     except (NotImplementedError, RuntimeError) as exc:
         problems.append(Problem(None, f"cannot be unpacked ({exc}).", name))
