@@ -9,6 +9,8 @@ from competition.models import Report, ResourceDeclaration, SystemDescription
 
 
 class ReviewForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
     class Meta:
         model = ResourceDeclaration
         fields = ["competition", "team", "kind", "name", "url", "release_date", "trained_on",
@@ -28,8 +30,12 @@ class ResourceDeclarationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "competition", "team", "release_date", "status", "reason"]
     list_filter = ["competition", "status", "kind"]
     search_fields = ["name", "team__name", "url"]
-    readonly_fields = ["declared_by", "declared_at", "reviewed_at"]
     raw_id_fields = ["team"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Reviewing, not reassigning: whose declaration it is stays as declared.
+        fixed = ["declared_by", "declared_at", "reviewed_at"]
+        return fixed if obj is None else ["competition", "team", *fixed]
     actions = ["approve"]
 
     def save_model(self, request, obj, form, change):
