@@ -36,6 +36,7 @@ class ResourceDeclarationAdmin(admin.ModelAdmin):
         # Reviewing, not reassigning: whose declaration it is stays as declared.
         fixed = ["declared_by", "declared_at", "reviewed_at"]
         return fixed if obj is None else ["competition", "team", *fixed]
+
     actions = ["approve"]
 
     def save_model(self, request, obj, form, change):

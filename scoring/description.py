@@ -89,9 +89,12 @@ notes: Trained on the XACLE training set only.   # optional free text
 
 def normalize(name: str) -> str:
     """A name as the census counts it: case, width, spaces, hyphens and underscores do not
-    matter ("M2D-CLAP" = "m2d clap" = "M2D_CLAP")."""
+    matter ("M2D-CLAP" = "m2d clap" = "M2D_CLAP", "Transformer+MLP" = "transformer + MLP")."""
     text = unicodedata.normalize("NFKC", name).casefold()
-    return re.sub(r"[\s_\-]+", " ", text).strip()
+    text = re.sub(r"[\s_\-]+", " ", text)
+    # "Transformer+MLP" = "Transformer + MLP"
+    text = re.sub(r" ?([+/&,]) ?", r" \1 ", text)
+    return re.sub(" +", " ", text).strip()
 
 
 def parse(text: str | bytes, expected_name: str | None = None, source: str = "") -> Description:

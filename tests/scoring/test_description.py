@@ -154,4 +154,4 @@ def test_names_are_normalized(spelling):
 
 def test_normalizing_keeps_different_names_apart():
     assert normalize("Transformer + MLP") != normalize("Transformer")
-    assert normalize("Transformer + MLP") == normalize("transformer  +  mlp")
+    assert normalize("Transformer + MLP") == normalize("transformer+mlp") == "transformer + mlp"
