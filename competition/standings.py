@@ -191,3 +191,11 @@ def ensure_current(phase: Phase) -> None:
         if locked.standings_rule != rule(locked):
             rebuild(locked)
     phase.standings_rule = wanted
+
+
+def entrants(phase: Phase):
+    """The phase's ranked systems, one Standing per system and split, under the rule that
+    holds now (finals only once a phase with a final selection has closed; never a late
+    or disqualified submission): what every board, export and analysis ranks."""
+    ensure_current(phase)
+    return Standing.objects.filter(split__phase=phase)

@@ -57,6 +57,9 @@ def test_k_finals_are_taken_and_the_next_is_refused_with_409(api_alice, aurora, 
         "code": "selection_refused",
     }
     assert finals_of(aurora, phase) == {"A_0", "A_1"}
+    assert api_alice.get("/api/competitions/xacle/phases/test/").json()["finals"] == {
+        "max_final": 2, "selected": 2, "closes_at": "2026-01-31T23:59:00Z", "open": True
+    }  # fmt: skip
     assert select(api_alice, subs[1], "unselect").json()["final"] is False
     assert select(api_alice, subs[2]).status_code == 200
     assert finals_of(aurora, phase) == {"A_0", "A_2"}
@@ -236,3 +239,13 @@ def test_finals_select_refuses_a_reference_system(phase, competition):
     baseline = scored(phase, org, "Baseline", (0.5, 0.5, 0.5, 1.0), baseline=True)
     with time_machine.travel(BEFORE, tick=False), pytest.raises(finals.SelectionError):
         finals.select(baseline)
+
+
+def test_entrants_are_what_the_boards_rank(phase, competition):
+    team = Team.objects.create(competition=competition, name="Auto")
+    for n in range(3):
+        scored(phase, team, f"A_{n}", (0.1 * n, 0.1, 0.1, 1.0), minutes=n)
+    with time_machine.travel(AFTER, tick=False):
+        phase.refresh_from_db()
+        systems = set(standings.entrants(phase).values_list("system_name", flat=True))
+    assert systems == {"A_1", "A_2"}

@@ -208,3 +208,28 @@ def test_leaving_a_team_never_buys_fresh_submissions(api_alice, alice, daily, as
     response = api_post(api_alice, daily, "F_1")
     assert response.status_code == 429
     assert Submission.objects.filter(team__name="Fresh start").count() == 0
+
+
+def test_manage_submit_force_goes_past_a_spent_quota_and_says_so(daily, aurora, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from tests.factories import csv_bytes
+
+    daily.max_submissions_per_day, daily.max_submissions_total = None, 1
+    daily.save()
+    path = tmp_path / "p.csv"
+    path.write_bytes(csv_bytes(daily))
+    options = dict(competition="xacle", phase="validation", team="Aurora", system="A_1")
+    call_command("submit", str(path), **options, stdout=io.StringIO())
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="add --force"):
+        call_command("submit", str(path), **options, stdout=io.StringIO(), stderr=err)
+    assert "all 1 submissions" in err.getvalue()
+    err = io.StringIO()
+    call_command("submit", str(path), **options, force=True, stdout=io.StringIO(), stderr=err)
+    assert "--force: submitted although team Aurora's quota for the validation phase is spent" in (
+        err.getvalue()
+    )
+    assert Submission.objects.count() == 2
