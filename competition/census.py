@@ -69,6 +69,35 @@ def records(phase: Phase) -> tuple[list[Record], dict[str, str], int]:
     return out, shown, len(finals)
 
 
+def description_records(phase: Phase) -> list[dict]:
+    """The seam for the results analysis (results.descriptions.system_descriptions): one
+    plain record per described final system, names in their census spelling so that equal
+    names count together. Keys: team, system, encoders (audio and text, once each),
+    audio_encoders, text_encoders, predictor, losses, pretrained_models (lists of names),
+    external_data (bool: any used), external_datasets (names), parameters (int)."""
+    found, shown, _ = records(phase)
+
+    def names(values):
+        return [shown[value] for value in values]
+
+    return [
+        {
+            "team": r.team,
+            "system": r.system_name,
+            "encoders": names(dict.fromkeys(r.audio_encoders + r.text_encoders)),
+            "audio_encoders": names(r.audio_encoders),
+            "text_encoders": names(r.text_encoders),
+            "predictor": shown[r.predictor],
+            "losses": names(r.losses),
+            "pretrained_models": names(r.pretrained_models),
+            "external_data": bool(r.external_data),
+            "external_datasets": names(r.external_data),
+            "parameters": r.parameters,
+        }
+        for r in found
+    ]
+
+
 def census(phase: Phase) -> dict:
     found, shown, finals = records(phase)
     result = {

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from competition import standings
-from competition.models import Phase, ResourceDeclaration, Standing, SystemDescription, Team
+from competition.models import Phase, ResourceDeclaration, SystemDescription, Team
 from scoring.description import Description, normalize, parse
 from scoring.problems import Problem, SubmissionError
 
@@ -69,13 +69,12 @@ def give(phase: Phase, team: Team, system_name: str, text, user=None) -> SystemD
 def final_systems(phase: Phase) -> set[tuple[int, str]]:
     """(team id, system name) of the systems that enter the phase's ranking now: those
     selected, or chosen automatically, or every system where the phase has no selection
-    (competition.selection's rule, read from the standings)."""
-    standings.ensure_current(phase)
-    split = phase.default_split()
+    (standings.entrants: the rule every board applies). Reference rows are not counted."""
     return set(
-        Standing.objects.filter(split=split, is_baseline=False).values_list(
-            "team_id", "system_name"
-        )
+        standings.entrants(phase)
+        .filter(is_baseline=False)
+        .values_list("team_id", "system_name")
+        .distinct()
     )
 
 

@@ -82,3 +82,15 @@ def test_who_sees_the_census(demo_phase):
     reveal.reveal(demo_phase)
     assert anonymous.get(url).status_code == 200
     assert "M2D-CLAP" in Client().get(board).content.decode()
+
+
+def test_the_records_for_the_results_analysis(demo_phase):
+    records = {r["system"]: r for r in census.description_records(demo_phase)}
+    assert len(records) == len(demo.SYSTEMS) - 1
+    sun = records["Sun_NPU_02"]
+    assert sun["team"] == "Sun_NPU"
+    # Spelled "m2d clap" by the team; counted (and shown) as the census spells it.
+    assert sun["encoders"] == ["M2D-CLAP", "RoBERTa"] and sun["audio_encoders"] == ["M2D-CLAP"]
+    assert sun["external_data"] is True and sun["external_datasets"] == ["Clotho"]
+    assert sun["parameters"] == 210_000_000 and sun["losses"] == ["MSE"]
+    assert records["Guan_HEU_02"]["predictor"] == records["Sun_NPU_01"]["predictor"]
