@@ -2,6 +2,7 @@
 team and organizers, by everyone after the reveal; required of final systems where the
 phase says so; the template and the command."""
 
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -179,3 +180,65 @@ def test_the_command_writes_and_checks_a_template(tmp_path, capsys):
     out.write_text("system_name: x\nparameters: lots\n")
     with pytest.raises(CommandError, match="d.yaml, line 2: parameters: must be a whole number"):
         call_command("description_template", "--check", str(out))
+
+
+def readme_yaml() -> str:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    return text.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_sample_and_its_messages(api_alice, validation, aurora, competition):
+    scored(validation, aurora, "Sun_NPU_01", (0.5, 0.5, 0.4, 2.0))
+    text = readme_yaml()
+    # It names M2D-CLAP: refused until the resource is approved.
+    assert "M2D-CLAP" in put(api_alice, text, system="Sun_NPU_01").json()["errors"][0]
+    ResourceDeclaration.objects.create(
+        competition=competition, kind="model", name="M2D-CLAP", url="https://x.org",
+        release_date="2024-06-01", trained_on="AudioSet", status="approved",
+    )  # fmt: skip
+    assert put(api_alice, text, system="Sun_NPU_01").status_code == 200
+    (error,) = put(api_alice, text.replace("86000000", "86M"), system="Sun_NPU_01").json()["errors"]
+    assert error == "Line 6: parameters: must be a whole number such as 86000000, not '86M'."
+    broken = "system_name: a\naudio_encoders: [x]\ntext_encoders: [y]\npredictor: [T\nlosses: [M]\n"
+    (error,) = put(api_alice, broken, system="Sun_NPU_01").json()["errors"]
+    assert error == (
+        "Line 5: YAML syntax error: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence on line 4)."
+    )
+
+
+def test_the_upload_form_takes_a_description(as_alice, validation, aurora):
+    response = as_alice.post(
+        "/c/xacle/submit/",
+        {"phase": "validation", "system_name": "Aurora_01", "file": upload(validation),
+         "description": description_yaml("Aurora_01", losses=["ranking"])},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert SystemDescription.objects.get(team=aurora).content["losses"] == ["ranking"]
+    response = as_alice.post(
+        "/c/xacle/submit/",
+        {"phase": "validation", "system_name": "Aurora_02", "file": upload(validation),
+         "description": "system_name: Aurora_02\nlosses: MSE\n"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "losses: must be a list of strings" in response.content.decode()
+    assert not SystemDescription.objects.filter(system_name="Aurora_02").exists()
+
+
+def test_the_leaderboard_links_each_system_page(anonymous, validation, aurora):
+    scored(validation, aurora, "Aurora_01", (0.5, 0.5, 0.4, 2.0))
+    standings.rebuild(validation)
+    page = anonymous.get("/c/xacle/leaderboard/validation/?by=system").content.decode()
+    assert "/c/xacle/phases/validation/teams/Aurora/systems/Aurora_01/" in page
+
+
+def test_the_schema_lists_the_new_endpoints(api_anonymous, db):
+    schema = api_anonymous.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths = schema.json()["paths"]
+    for path in [
+        "/api/competitions/{slug}/phases/{phase}/teams/{team}/systems/{system_name}/description/",
+        "/api/competitions/{slug}/phases/{phase}/census/",
+        "/api/competitions/{slug}/resources/",
+        "/api/competitions/{slug}/report/",
+    ]:
+        assert path in paths, path

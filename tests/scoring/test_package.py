@@ -151,3 +151,9 @@ def test_files_that_do_not_belong():
 
 def test_an_empty_package():
     assert problems(make_zip({})) == ["The package holds no system: add NAME.csv and NAME.yaml."]
+
+
+def test_a_report_over_the_report_limit():
+    limits = Limits(package=10_000, csv=1000, report=100)
+    data = make_zip({"A.csv": CSV, "A.yaml": YAML, "r.pdf": b"%PDF" + b"0" * 200})
+    assert problems(data, limits) == ["r.pdf: is larger than the limit of 100 bytes."]
