@@ -56,6 +56,14 @@ class ResourceSerializer(drf.Serializer):
     reason = drf.CharField()
 
 
+class ResourceListSerializer(drf.Serializer):
+    cutoff = drf.DateField(allow_null=True, help_text="Released on or before this date.")
+    approved = ResourceSerializer(many=True)
+    declared_by_your_team = ResourceSerializer(
+        many=True, required=False, help_text="For a participant: the team's declarations."
+    )
+
+
 class ReportSerializer(drf.ModelSerializer):
     team = drf.CharField(source="team.name")
 
@@ -134,7 +142,7 @@ class ResourcesView(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
-    @extend_schema(responses=ResourceSerializer(many=True))
+    @extend_schema(responses=ResourceListSerializer)
     def get(self, request, slug):
         competition = get_competition(slug)
         data = {
@@ -155,6 +163,8 @@ class ResourcesView(APIView):
     )
     def post(self, request, slug):
         competition = get_competition(slug)
+        if not hasattr(request.data, "get"):
+            return errors("Send the declaration as an object (JSON) or a form.")
         team = submitting.team_for(request.user, competition)
         try:
             declared = resources.declare(competition, team, request.data, request.user)

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
-from competition.models import ResourceDeclaration
+from competition.models import Competition, ResourceDeclaration
 from tests.factories import write_dataset
 
 URL = "/api/competitions/xacle/resources/"
@@ -125,9 +126,20 @@ def test_the_page_declares_too(as_alice, cutoff):
 
 
 def test_import_dataset_sets_the_cutoff(tmp_path, db):
-    from competition.models import Competition
-
     root = write_dataset(tmp_path)
     call_command("import_dataset", str(root), "--competition", "c1", "--resource-cutoff",
                  "2025-05-31")  # fmt: skip
     assert Competition.objects.get(slug="c1").resource_cutoff == datetime.date(2025, 5, 31)
+
+
+def test_a_declaration_that_is_not_an_object(api_alice, cutoff):
+    response = api_alice.post(URL, [MODEL], format="json")
+    assert response.status_code == 400
+    assert response.json() == {"errors": ["Send the declaration as an object (JSON) or a form."]}
+
+
+def test_your_systems_page_without_a_team(bob, cutoff):
+    client = Client()
+    client.force_login(bob)
+    page = client.get("/c/xacle/systems/")
+    assert page.status_code == 200 and "You have no team yet" in page.content.decode()
