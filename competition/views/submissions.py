@@ -147,15 +147,18 @@ def submission_file(request, submission_id):
 
 def file_response(submission: Submission) -> FileResponse:
     """The file as the team uploaded it, under the name it had."""
-    if not submission.file:
+    return stored_file(submission.file, submission.original_filename or "submission.csv",
+                       "text/csv")  # fmt: skip
+
+
+def stored_file(field, filename: str, content_type: str, attachment=True) -> FileResponse:
+    """A stored upload (a submission's CSV, a report's PDF); 404 when it is gone."""
+    if not field:
         raise Http404("The file is gone")
     try:
-        handle = submission.file.open("rb")
+        handle = field.open("rb")
     except FileNotFoundError:
         raise Http404("The file is gone")
     return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=submission.original_filename or "submission.csv",
-        content_type="text/csv",
+        handle, as_attachment=attachment, filename=filename, content_type=content_type
     )

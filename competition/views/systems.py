@@ -4,7 +4,7 @@ download."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -24,6 +24,7 @@ from competition.access import (
 from competition.forms import DescriptionForm, ReportForm
 from competition.models import Report, Submission, SystemDescription
 from competition.submitting import team_for
+from competition.views.submissions import stored_file
 from scoring.description import template
 from scoring.problems import SubmissionError
 
@@ -155,15 +156,8 @@ def report_file(request, slug, team):
     report = Report.objects.filter(team=team, competition=competition).first()
     if report is None or not may_see_report(request.user, report):
         raise Http404("No such report")
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is gone")
-    return FileResponse(
-        handle,
-        as_attachment=False,
-        filename=report.original_filename or "report.pdf",
-        content_type="application/pdf",
+    return stored_file(
+        report.file, report.original_filename or "report.pdf", "application/pdf", False
     )
 
 
