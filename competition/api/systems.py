@@ -24,15 +24,12 @@ from competition.access import (
 )
 from competition.api import throttles
 from competition.api.serializers import ErrorsSerializer
+from competition.api.views import errors
 from competition.models import Report, Submission, SystemDescription
 from competition.upload_handlers import read_description, too_large_message
 from scoring.problems import SubmissionError
 
 NO_DESCRIPTION = "This system has no description."
-
-
-def errors(*messages, code=status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"errors": list(messages)}, status=code)
 
 
 class DescriptionSerializer(drf.ModelSerializer):
