@@ -110,3 +110,9 @@ def may_see_census(user, phase) -> bool:
 
 def get_team(competition, name: str) -> Team:
     return get_object_or_404(Team, competition=competition, name=name)
+
+
+def may_see_results(phase: Phase, user) -> bool:
+    """A phase's results analysis (results page, human ceiling, per-subset scores):
+    organizers always; everyone else once the phase is revealed."""
+    return is_organizer(user) or phase.leaderboard == Phase.REVEALED

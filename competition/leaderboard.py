@@ -142,3 +142,28 @@ def _system_ranks(split: Split, rows: list[Row]) -> None:
             found = dict(cursor.fetchall())
     for row in rows:
         row.system_rank = None if row.baseline else found[row.submission_id]
+
+
+# The columns of a leaderboard as `manage.py leaderboard` and the page's downloads give it.
+COLUMNS = ["rank", "system_rank", "team_rank", "team", "system", "srcc", "lcc", "ktau", "mse",
+           "n", "submissions", "last_submitted_at", "baseline", "selection"]  # fmt: skip
+
+
+def record(row: Row) -> dict:
+    """A row as a flat record of COLUMNS (a rank "" where there is none)."""
+    return {
+        "rank": "" if row.rank is None else row.rank,
+        "system_rank": "" if row.system_rank is None else row.system_rank,
+        "team_rank": "" if row.team_rank is None else row.team_rank,
+        "team": row.team,
+        "system": row.system,
+        "srcc": row.srcc,
+        "lcc": row.lcc,
+        "ktau": row.ktau,
+        "mse": row.mse,
+        "n": row.n,
+        "submissions": row.submissions,
+        "last_submitted_at": row.last_submitted_at.isoformat(),
+        "baseline": row.baseline,
+        "selection": row.selection,
+    }

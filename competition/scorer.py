@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from competition import standings, truth
+from competition import signals, standings, truth
 from competition.models import Phase, Score, Submission
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,13 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             )
             outcome.update(dict.fromkeys(lost, Submission.FAILED))
         standings.refresh(touched)
+        if outcome:
+            signals.submission_scored.send(
+                sender=Submission,
+                scored=[pk for pk, status in outcome.items() if status == Submission.SCORED],
+                failed=[pk for pk, status in outcome.items() if status == Submission.FAILED],
+                phase_ids=sorted({phase for _, phase, _ in touched}),
+            )
     return outcome
 
 

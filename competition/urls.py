@@ -50,6 +50,11 @@ urlpatterns = [
         leaderboards.board_page,
         name="leaderboard",
     ),
+    path(
+        "c/<slug:slug>/leaderboard/<str:kind>/download.<str:fmt>",
+        leaderboards.board_download,
+        name="leaderboard_download",
+    ),
     re_path(
         r"^c/(?P<slug>[-\w]+)/data/(?P<filename>[a-z_]+\.csv)$",
         downloads.download_csv,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "competition",
+    "results",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 STALE_QUEUED_SECONDS = env_int("STALE_QUEUED_SECONDS", 120, 1)
 STALE_SCORING_SECONDS = env_int("STALE_SCORING_SECONDS", 600, 1)
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60, 1)
+# The results analysis (bootstrap, ceiling) of a phase runs this long after its scores
+# last changed, once, however many arrive meanwhile.
+RESULTS_ANALYSIS_DEBOUNCE_SECONDS = env_int("RESULTS_ANALYSIS_DEBOUNCE_SECONDS", 300, 0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-submissions": {
         "task": "competition.tasks.sweep_stale_submissions",

@@ -156,7 +156,7 @@ def scored(
         phase=phase,
         system_name=system,
         original_filename="x.csv",
-        predictions=b"",
+        predictions=np.linspace(0, 10, phase.items().count()).tobytes(),
         status=status,
         submitted_at=T0 + timedelta(minutes=minutes),
         is_baseline=baseline,

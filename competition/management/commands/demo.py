@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from competition import demo
+from competition import demo, signals
 from competition.management.commands._common import on_terminal
 from competition.models import Submission
 
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         competition, made = demo.build(progress)
         bar.close()
         demo.finish_scoring(made, progress=on_terminal())
+        for phase in competition.phases.all():
+            signals.phase_scores_settled.send(sender=type(phase), phase=phase)
         scored = Submission.objects.filter(
             phase__competition=competition, status=Submission.SCORED
         ).count()

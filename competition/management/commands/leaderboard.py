@@ -7,8 +7,6 @@ from competition import leaderboard
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 
-HEADER = ["rank", "system_rank", "team_rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
-EXTRA = ["submissions", "last_submitted_at", "baseline", "selection"]
 TABLE_HEADER = "team system  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
 )
@@ -35,11 +33,11 @@ class Command(BaseCommand):
                 names = ", ".join(phase.splits.values_list("name", flat=True))
                 raise CommandError(f"{phase} has no split {options['split']!r} (it has: {names}).")
         board = leaderboard.build(phase, split, options["by"], organizer=True)
-        records = [_record(row) for row in board.rows]
+        records = [leaderboard.record(row) for row in board.rows]
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(HEADER + EXTRA)
-            writer.writerows([[r[k] for k in HEADER + EXTRA] for r in records])
+            writer.writerow(leaderboard.COLUMNS)
+            writer.writerows([[r[k] for k in leaderboard.COLUMNS] for r in records])
         elif options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -68,22 +66,3 @@ class Command(BaseCommand):
                 f"{team_rank:>4} {system_rank:>6}  {r['team'][:24]:<24} {system[:28]:<28} "
                 f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
             )
-
-
-def _record(row: leaderboard.Row) -> dict:
-    return {
-        "rank": "" if row.rank is None else row.rank,
-        "system_rank": "" if row.system_rank is None else row.system_rank,
-        "team_rank": "" if row.team_rank is None else row.team_rank,
-        "team": row.team,
-        "system": row.system,
-        "srcc": row.srcc,
-        "lcc": row.lcc,
-        "ktau": row.ktau,
-        "mse": row.mse,
-        "n": row.n,
-        "submissions": row.submissions,
-        "last_submitted_at": row.last_submitted_at.isoformat(),
-        "baseline": row.baseline,
-        "selection": row.selection,
-    }

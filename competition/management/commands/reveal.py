@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from competition import signals
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 from competition.reveal import RevealError, reveal
@@ -17,9 +18,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         phase = get_phase(get_competition(options["competition"]), options["phase"])
+        already = phase.is_revealed
         try:
             notes = reveal(phase)
         except RevealError as exc:
             raise CommandError(str(exc))
         for note in notes:
             self.stdout.write(note)
+        if not already:
+            # Other apps answer (the results analysis is computed here, before anyone looks).
+            phase.refresh_from_db()
+            signals.phase_revealed.send(sender=Phase, phase=phase)
