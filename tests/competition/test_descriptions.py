@@ -9,11 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from rest_framework.test import APIClient
 
 from competition import reveal, standings
 from competition.models import ResourceDeclaration, Submission, SystemDescription
 from scoring.description import parse
-from tests.factories import description_yaml, scored, upload
+from tests.factories import description_yaml, make_team, scored, upload
 
 URL = "/api/competitions/xacle/phases/{}/teams/{}/systems/{}/description/"
 SUBMIT = "/api/competitions/xacle/phases/validation/submissions/"
@@ -242,3 +243,14 @@ def test_the_schema_lists_the_new_endpoints(api_anonymous, db):
         "/api/competitions/{slug}/report/",
     ]:
         assert path in paths, path
+
+
+def test_a_team_name_is_url_encoded(validation, alice, competition):
+    team = make_team(competition, "Sun NPU/Lab 1", alice)
+    scored(validation, team, "Sun_01", (0.5, 0.5, 0.4, 2.0))
+    client = APIClient()
+    client.force_authenticate(alice)
+    url = URL.format("validation", quote("Sun NPU/Lab 1", safe=""), "Sun_01")
+    response = client.put(url, description_yaml("Sun_01"), content_type="text/plain")
+    assert response.status_code == 200, response.content
+    assert client.get(url).json()["team"] == "Sun NPU/Lab 1"

@@ -130,3 +130,11 @@ def test_the_upload_form_names_a_package_problem(as_alice, validation):
     response = as_alice.post("/c/xacle/submit/", {"phase": "validation", "file": file})
     assert response.status_code == 400
     assert "/abs.csv: has an absolute path" in response.content.decode()
+
+
+def test_a_package_has_its_own_upload_limit(api_alice, validation, settings):
+    # Larger than the submission limit as a whole; each CSV inside within it.
+    data = xacle_package(validation, NAMES)
+    settings.SUBMISSION_MAX_BYTES = len(csv_bytes(validation)) + 10
+    assert len(data) > settings.SUBMISSION_MAX_BYTES
+    assert post(api_alice, data).status_code == 201
