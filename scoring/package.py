@@ -57,16 +57,16 @@ def read_package(data: bytes, limits: Limits) -> Package:
     found (nothing half read is returned)."""
     if len(data) > limits.package:
         raise _whole(f"The package is larger than the limit of {_size(limits.package)}.")
+    declared_entries = _declared_entries(data)
+    if declared_entries is not None and declared_entries > MAX_ENTRIES:
+        raise _too_many(declared_entries)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise _whole(f"The package is not a readable ZIP archive ({exc}).")
     if len(entries) > MAX_ENTRIES:
-        raise _whole(
-            f"The package has {len(entries)} entries; at most {MAX_ENTRIES} (a CSV and a YAML "
-            "per system, and one PDF report)."
-        )
+        raise _too_many(len(entries))
     problems: list[Problem] = []
     wanted = []
     for info in entries:
@@ -113,6 +113,23 @@ def read_package(data: bytes, limits: Limits) -> Package:
     if problems:
         raise SubmissionError(problems)
     return _pair(files)
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """The entry count the end-of-central-directory record declares, read before zipfile
+    builds an object per entry (a small archive may declare hundreds of thousands)."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if at < 0 or at + 22 > len(data):
+        return None
+    total = int.from_bytes(data[at + 10 : at + 12], "little")
+    return None if total == 0xFFFF else total  # 0xFFFF: a ZIP64 count, zipfile reads it
+
+
+def _too_many(count: int) -> SubmissionError:
+    return _whole(
+        f"The package has {count} entries; at most {MAX_ENTRIES} (a CSV and a YAML per "
+        "system, and one PDF report)."
+    )
 
 
 def _check_entry(info: zipfile.ZipInfo) -> Problem | None:

@@ -157,3 +157,15 @@ def test_a_report_over_the_report_limit():
     limits = Limits(package=10_000, csv=1000, report=100)
     data = make_zip({"A.csv": CSV, "A.yaml": YAML, "r.pdf": b"%PDF" + b"0" * 200})
     assert problems(data, limits) == ["r.pdf: is larger than the limit of 100 bytes."]
+
+
+def test_the_declared_entry_count_is_read_before_the_directory(monkeypatch):
+    files = {f"S{i:03d}.csv": b"" for i in range(300)}
+    data = make_zip(files)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the central directory was parsed")
+
+    monkeypatch.setattr(zipfile, "ZipFile", no_parsing)
+    (message,) = problems(data)
+    assert message.startswith("The package has 300 entries; at most 20")
