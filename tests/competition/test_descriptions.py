@@ -254,3 +254,9 @@ def test_a_team_name_is_url_encoded(validation, alice, competition):
     response = client.put(url, description_yaml("Sun_01"), content_type="text/plain")
     assert response.status_code == 200, response.content
     assert client.get(url).json()["team"] == "Sun NPU/Lab 1"
+
+
+def test_the_submission_page_links_the_system_page(as_alice, validation, aurora):
+    submission = scored(validation, aurora, "Aurora_01", (0.5, 0.5, 0.4, 2.0))
+    page = as_alice.get(f"/submissions/{submission.pk}/").content.decode()
+    assert "/c/xacle/phases/validation/teams/Aurora/systems/Aurora_01/" in page
