@@ -45,16 +45,17 @@ class DemoSystem:
 
 
 SYSTEMS = [
-    # Noise levels put the demo's SRCCs near the published ones (0.64 at the top, the
-    # baseline near 0.33) on the demo data, whose listeners agree more than real ones.
-    DemoSystem("Sun_NPU", "Sun_NPU_01", noise=3.6),
-    DemoSystem("Sun_NPU", "Sun_NPU_02", noise=4.2),
-    DemoSystem("Chunarkar_NTHU", "Chunarkar_NTHU_01", noise=3.8),
+    # Invented teams (never the real XACLE teams with made-up scores). Noise levels put the
+    # demo's SRCCs near the published ones (0.64 at the top, the baseline near 0.33) on the
+    # demo data, whose listeners agree more than real ones.
+    DemoSystem("Heron_Lab", "Heron_Lab_01", noise=3.6),
+    DemoSystem("Heron_Lab", "Heron_Lab_02", noise=4.2),
+    DemoSystem("Kestrel_AI", "Kestrel_AI_01", noise=3.8),
     # Trained with a ranking loss only: it orders well but its numbers are off the scale.
-    DemoSystem("Shiota_TMU", "Shiota_TMU_01", noise=3.7, scale=0.3, offset=9.0),
-    DemoSystem("Huang_WHU", "Huang_WHU_01", noise=4.5),
-    DemoSystem("Guan_HEU", "Guan_HEU_01", noise=5.5),
-    DemoSystem("Guan_HEU", "Guan_HEU_02", noise=6.5),
+    DemoSystem("Otter_Uni", "Otter_Uni_01", noise=3.7, scale=0.3, offset=9.0),
+    DemoSystem("Lynx_Tech", "Lynx_Tech_01", noise=4.5),
+    DemoSystem("Marten_Inst", "Marten_Inst_01", noise=5.5),
+    DemoSystem("Marten_Inst", "Marten_Inst_02", noise=6.5),
     DemoSystem("Flat_Line", "Flat_Line_01", noise=0.0, constant=True),
     DemoSystem("Demo_Team", "Demo_Team_01", noise=7.0),
     DemoSystem("Organizers", "Baseline", noise=8.0, baseline=True),

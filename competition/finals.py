@@ -3,7 +3,7 @@ system, chosen until the selection deadline and never after the reveal. Once the
 closed, only these (or, for a team that chose none, its automatic choice: see
 competition.selection) enter the ranking."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -25,12 +25,7 @@ class Selection:
     open: bool
 
     def as_dict(self) -> dict:
-        return {
-            "max_final": self.max_final,
-            "selected": self.selected,
-            "closes_at": self.closes_at,
-            "open": self.open,
-        }
+        return asdict(self)
 
 
 def selection(phase, team: Team | None, now=None) -> Selection:

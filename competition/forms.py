@@ -14,7 +14,14 @@ from competition.upload_handlers import accept_upload
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(required=False, help_text="Optional; only the organizers see it.")
+    email = forms.EmailField(
+        required=False,
+        help_text=(
+            "Optional, and only the organizers see it. We send a link to confirm it. Without "
+            "a confirmed address you cannot reset a forgotten password, receive notices or "
+            "post in the discussion; you can add one later under E-mail and notices."
+        ),
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()

@@ -76,7 +76,7 @@ class Quota:
 
 def made_by(phase: Phase, team: Team | None, users=()):
     """The submissions that count against a team's quota (or a user's, before a team)."""
-    members = list(Membership.objects.filter(team=team).values_list("user_id", flat=True))
+    members = [] if team is None else list(team.memberships.values_list("user_id", flat=True))
     members += [user.pk for user in users if user is not None and user.is_authenticated]
     who = Q(submitted_by_id__in=members)
     if team is not None:

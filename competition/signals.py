@@ -25,3 +25,8 @@ leaderboard_extras = Signal()
 # phase_scores_settled: phase; a command finished scoring the phase's submissions in this
 #   process (the demo), so what depends on all its scores may be computed now.
 phase_scores_settled = Signal()
+# user_signed_up: user, request; someone made an account through the sign-up page.
+user_signed_up = Signal()
+# overview_sections: competition, request; each receiver returns an HTML section for the
+#   overview page (the discussion's latest announcements), or "".
+overview_sections = Signal()

@@ -82,7 +82,7 @@ def check_window(phase: Phase, now) -> bool:
 def check_system_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise _error("Give the system a name, e.g. Sun_NPU_01.")
+        raise _error("Give the system a name, e.g. Heron_Lab_01.")
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
         raise _error("The system name holds a control character; use letters, digits, _ and -.")
     if len(name) > MAX_SYSTEM_NAME:

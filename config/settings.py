@@ -2,9 +2,11 @@
 on a laptop: SQLite and a file-system broker under VAR_DIR, DEBUG off."""
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_rate, env_size, env_str
@@ -43,10 +45,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "competition",
+    "accounts",
+    "discussion",
     "results",
 ]
 
@@ -152,9 +156,28 @@ CSRF_FAILURE_VIEW = "competition.views.errors.csrf_failure"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, 1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, 1)
 
+# E-mail: EMAIL_URL=smtp://user:pass@host:587?tls=1 (or ?ssl=1), console://, or by default
+# one file per message under VAR_DIR/mail. Messages are always sent by a worker.
+EMAIL_URL = env_str("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = dj_email_url.parse(EMAIL_URL)
+    if "EMAIL_BACKEND" not in _email:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={EMAIL_URL!r}: use smtp://, submission://, console:// or file://"
+        )
+    globals().update({key: value for key, value in _email.items() if value is not None})
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "XACLE competition <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in messages the worker sends (it has no request to take the address from).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 # Celery. The embedded default is kombu's file-system transport: a real broker
 # that needs no server, so the newcomer runs the same worker production does.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# "localhost" only so that kombu does not warn that no host was given.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
 _TRANSPORTS = {"filesystem", "redis", "rediss", "amqp", "sqla+sqlite", "sqla+postgresql", "memory"}
 if CELERY_BROKER_URL.split("://", 1)[0] not in _TRANSPORTS:
     raise ImproperlyConfigured(f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} names no known transport")
@@ -198,11 +221,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "competition.tasks.sweep_stale_submissions",
         "schedule": float(SWEEP_INTERVAL_SECONDS),
     },
+    "phase-notices": {
+        "task": "accounts.tasks.phase_notices",
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
+    },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -213,6 +240,18 @@ REST_FRAMEWORK = {
         "uploads": env_rate("THROTTLE_UPLOADS", "20/min"),
     },
 }
+# New discussion topics and replies per user.
+THROTTLE_POSTS = env_rate("THROTTLE_POSTS", "6/min")
+
+# API tokens are knox's (only a digest stored), sent as `Authorization: Token KEY`.
+# They expire after this many days; 0: never.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 0, 0)
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # knox's own; accounts.TokenInfo adds name and last use
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "XACLE competition API",
     "DESCRIPTION": "Submit predictions, follow their scoring and read the leaderboards.",
@@ -227,8 +266,16 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"brief": {"()": "config.logfilters.Brief"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "brief": {"class": "logging.StreamHandler", "filters": ["brief"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Expected refusals: one line each, no traceback.
+    "loggers": {
+        "django.security.RequestDataTooBig": {"handlers": ["brief"], "propagate": False},
+    },
 }
 
 if not DEBUG and env_bool("SECURE_COOKIES", False):

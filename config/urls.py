@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("api/", include("competition.api.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("discussion.urls")),
     path("", include("results.urls")),
     path("", include("competition.urls")),
 ]

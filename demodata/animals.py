@@ -6,6 +6,7 @@ Its CREDITS.md says the sounds are CC0 recordings from bigsoundbank.com.
 """
 
 import logging
+from contextlib import contextmanager
 from functools import cache
 from importlib.metadata import PackageNotFoundError, distribution
 from math import gcd
@@ -54,7 +55,8 @@ def _load(folder: Path) -> tuple[dict[str, np.ndarray], list[str]]:
             notes.append(f"skipped {path.name}: this libsndfile cannot read {fmt}")
             continue
         try:
-            audio, rate = sf.read(path, dtype="float64", always_2d=True)
+            with _quiet_stderr():  # libmpg123 prints harmless ID3 notes straight to fd 2
+                audio, rate = sf.read(path, dtype="float64", always_2d=True)
         except (sf.LibsndfileError, RuntimeError) as exc:
             notes.append(f"skipped {path.name}: {exc}")
             continue
@@ -72,3 +74,20 @@ def _load(folder: Path) -> tuple[dict[str, np.ndarray], list[str]]:
     for note in notes:
         log.warning("%s", note)
     return recordings, notes
+
+
+@contextmanager
+def _quiet_stderr():
+    """Silence what C code writes to file descriptor 2 inside the block."""
+    import os
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

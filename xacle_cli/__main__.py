@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("-o", "--output", type=Path, help="write it here instead of stdout")
 
     command("submissions", "your team's submissions, newest first", phase, as_json)
+    command("phase", "a phase's state, window, your quota and final selection", phase, as_json)
 
     for name, what in (("select", "mark a submission final"), ("unselect", "unmark a final")):
         final = command(name, what, as_json)
@@ -150,6 +151,12 @@ def _submit(client: Client, args: argparse.Namespace) -> int:
     return FAILED if any(s["status"] == "failed" for s in done) else 0
 
 
+def _phase(client: Client, args: argparse.Namespace) -> int:
+    data = client.phase(_competition(args, client), args.phase)
+    _show(data, output.phase_text(data), args)
+    return 0
+
+
 def _select(client: Client, args: argparse.Namespace) -> int:
     submission = client.select(args.id, final=args.command == "select")
     verb = "is now final" if submission.get("final") else "is no longer final"
@@ -197,6 +204,7 @@ COMMANDS = {
     "leaderboard": _leaderboard,
     "sample": _sample,
     "submissions": _submissions,
+    "phase": _phase,
     "select": _select,
     "unselect": _select,
 }

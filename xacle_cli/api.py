@@ -204,9 +204,34 @@ class Client:
         missing = _phase_words(competition, phase)
         if split:
             missing += f" and a split {split!r}"
-        return self.get_json(
-            f"{_phase_path(competition, phase)}leaderboard/", query=query, missing=missing
-        )
+        try:
+            return self.get_json(
+                f"{_phase_path(competition, phase)}leaderboard/", query=query, missing=missing
+            )
+        except ApiError as error:
+            if error.status != 404 or not split:
+                raise
+            names = self._split_names(competition, phase)
+            if names is None:
+                raise
+            raise ApiError(
+                f"The {phase} phase of {competition!r} has no split {split!r}; its splits: "
+                f"{', '.join(names)}.",
+                status=404,
+            )
+
+    def _split_names(self, competition: str, phase: str) -> list[str] | None:
+        """The phase's split names, or None where the competition or phase is missing."""
+        try:
+            found = self.get_json(
+                f"/api/competitions/{_segment(competition)}/", missing=repr(competition)
+            )
+        except ApiError:
+            return None
+        for entry in found.get("phases", []):
+            if entry.get("kind") == phase:
+                return [split["name"] for split in entry.get("splits", [])]
+        return None
 
     def sample_submission(self, competition: str, phase: str) -> bytes:
         """A valid CSV to start from (every pair of the phase, a placeholder score)."""

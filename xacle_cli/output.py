@@ -92,6 +92,26 @@ def quota_text(quota: dict[str, Any]) -> str:
     return text
 
 
+def phase_text(phase: dict[str, Any]) -> str:
+    """What `phase` prints: state and window (UTC), quota, final selection."""
+    closes = f"{when(phase.get('closes_at'))} UTC" if phase.get("closes_at") else "not set"
+    lines = [
+        f"{phase['kind'].capitalize()} phase: {phase['state']}; opens "
+        f"{when(phase.get('opens_at'))} UTC, closes {closes}."
+    ]
+    if phase.get("quota"):
+        lines.append(quota_text(phase["quota"]))
+    finals = phase.get("finals")
+    if finals and finals.get("max_final"):
+        until = f" until {when(finals['closes_at'])} UTC" if finals.get("closes_at") else ""
+        state = f"open{until}" if finals.get("open") else "closed"
+        lines.append(
+            f"Final submissions selected: {finals['selected']} of {finals['max_final']} "
+            f"(selection {state})."
+        )
+    return "\n".join(lines)
+
+
 def leaderboard_text(board: dict[str, Any]) -> str:
     """A leaderboard as a table, rank first; baseline rows have no rank and are marked."""
     head = f"Leaderboard: {board['phase']} phase, split {board['split']}, by {board['by']}"

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from competition.forms import SignupForm
 from competition.models import Competition
+from competition.signals import user_signed_up
 
 
 def _limit() -> int:
@@ -100,6 +101,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        user_signed_up.send(sender=type(user), user=user, request=request)
         messages.success(request, f"Welcome, {user.get_username()}. You are signed in.")
         return redirect(_next(request))
     return render(request, "registration/signup.html", {"form": form, "next": _next(request)})

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from competition import leaderboard, signals
+from competition import history, leaderboard, signals
 from competition.access import get_phase, is_organizer, ordered_phases, team_of
 from competition.csv_safe import safe_cell
 from competition.views import systems
@@ -69,6 +69,7 @@ def board_page(request, slug, kind):
         "own_team_id": team.pk if team else None,
         "organizer": is_organizer(request.user),
         **systems.board_extras(phase, request.user),
+        "best_history": None if board.hidden else history.best_over_time(phase, board.split),
     }
     # Other apps add columns and notes (the results analysis); competition knows none,
     # and a failing one costs its additions, never the leaderboard.

@@ -4,9 +4,10 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from competition import dates, resources
+from competition import dataset_summary, dates, resources
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
+from competition.signals import overview_sections
 from competition.views.downloads import catalogue
 
 
@@ -52,5 +53,13 @@ def overview(request, slug):
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
         "resources": resources.approved(competition),
+        "dataset": dataset_summary.summary(competition),
+        "sections": [
+            html
+            for _, html in overview_sections.send(
+                sender=Competition, competition=competition, request=request
+            )
+            if html
+        ],
     }
     return render(request, "competition/overview.html", context)

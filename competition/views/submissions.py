@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from competition import finals, quotas
+from competition import finals, history, quotas
 from competition.access import (
     get_competition,
     get_submission_for_user,
@@ -67,8 +67,13 @@ def with_scores(queryset):
 def my_submissions(request, slug):
     competition = get_competition(slug)
     team = team_of(request.user, competition)
-    submissions = []
+    submissions, charts = [], []
+    metric = history.pick_metric(request.GET.get("metric"))
     if team is not None:
+        for phase in ordered_phases(competition):
+            histories = history.team_histories(team, phase, metric)
+            if histories:
+                charts.append((phase, histories))
         submissions = list(with_scores(team.submissions.all()))
         for submission in submissions:
             submission.shown_scores = visible_scores(submission, request.user)
@@ -95,6 +100,9 @@ def my_submissions(request, slug):
         "submissions": submissions,
         "phases": phases,
         "pending": [s.pk for s in submissions if s.status in PENDING],
+        "charts": charts,
+        "metric": metric,
+        "metrics": history.METRICS,
     }
     return render(request, "competition/my_submissions.html", context)
 

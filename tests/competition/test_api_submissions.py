@@ -3,10 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts import tokens
 from competition.models import Membership, Submission
 from tests.factories import csv_bytes, upload
 
@@ -93,9 +93,9 @@ def test_a_participant_without_a_team_gets_a_team_of_one(validation, bob):
 
 
 def test_token_authentication(validation, alice, aurora):
-    token = Token.objects.create(user=alice)
+    _, key = tokens.create(alice)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert post(client, file=upload(validation)).status_code == 201
     assert len(client.get(URL.format("validation")).json()) == 1
 

@@ -135,3 +135,17 @@ def test_submit_refuses_a_team_name_too_long_to_store(competition, tmp_path):
     phase = competition.phases.get(kind="validation")
     with pytest.raises(CommandError, match="longer than 100"):
         submit_file(tmp_path, phase, team="t" * 101)
+
+
+def test_leaderboard_defaults_to_the_sites_view_by_team(competition, tmp_path):
+    phase = competition.phases.get(kind="test")
+    submit_file(tmp_path, phase, team="owls", system="owls_01")
+    submit_file(tmp_path, phase, team="owls", system="owls_02")
+    run("score_all", competition="xacle", sync=True)
+    by_default, _ = run("leaderboard", competition="xacle", phase="test", format="json")
+    assert json.loads(by_default)["by"] == "team" and len(json.loads(by_default)["rows"]) == 1
+    by_system, _ = run("leaderboard", competition="xacle", phase="test", by="system", format="csv")
+    rows = list(csv.DictReader(io.StringIO(by_system)))
+    assert len(rows) == 2
+    assert {row["baseline"] for row in rows} == {"false"}
+    assert {row["submissions"] for row in rows} == {"1"}

@@ -135,3 +135,25 @@ def test_the_zip_stream_is_a_valid_archive_of_many_chunks(tmp_path):
 def test_no_audio_without_a_dataset_root(as_alice, competition):
     assert Competition.objects.get().dataset_root == ""
     assert as_alice.get("/c/xacle/data/wav/train/00001.wav").status_code == 404
+
+
+def test_the_overview_describes_the_imported_data_set(tmp_path, anonymous):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.factories import write_dataset
+
+    root = write_dataset(tmp_path, n_train=6, n_validation=8, n_test=8)
+    lines = ["wav_file_name,subset"] + [
+        f"{n:05d}.wav,{'natural' if n % 2 else 'synthetic/AudioLDM'}" for n in range(22)
+    ]
+    (root / "meta_data" / "item_subsets.csv").write_text("\n".join(lines) + "\n")
+    call_command("import_dataset", str(root), competition="made", stdout=io.StringIO())
+    page = anonymous.get("/c/made/").content.decode()
+    text = " ".join(page.split('id="dataset-summary">', 1)[1].split("</p>", 1)[0].split())
+    assert "The imported data set has 22 items: 6 train, 8 validation, 8 test." in text
+    assert "Clips last 0.1 seconds each; WAV at 16,000 Hz, mono." in text
+    assert "Sources: natural (11), synthetic (11)" in text
+    assert "1 text-to-audio model: AudioLDM (11)" in text
+    assert "10 seconds each" not in page  # no fixed text about another data set

@@ -140,3 +140,29 @@ def test_the_submission_page_polls_while_pending(as_alice, validation, aurora):
 
 def test_no_submissions_yet(as_alice):
     assert "No submissions yet" in as_alice.get("/c/xacle/submissions/").content.decode()
+
+
+def test_a_too_large_upload_is_logged_in_one_line_without_a_traceback(alice, validation, settings):
+    import io
+    import logging
+
+    settings.SUBMISSION_MAX_BYTES = 1000
+    from config.logfilters import Brief
+
+    (handler,) = [
+        h
+        for h in logging.getLogger("django.security.RequestDataTooBig").handlers
+        if any(isinstance(f, Brief) for f in h.filters)
+    ]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        client = Client()
+        client.force_login(alice)
+        huge = SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 5000))
+        client.post("/c/xacle/submit/", {"phase": "validation", "system_name": "a", "file": huge})
+    finally:
+        handler.setStream(previous)
+    logged = stream.getvalue()
+    assert "larger than the limit" in logged
+    assert "Traceback" not in logged and len(logged.strip().splitlines()) == 1

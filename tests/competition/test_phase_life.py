@@ -77,6 +77,18 @@ def test_the_form_shows_a_closed_phase_as_a_notice_not_a_file_problem(as_alice, 
     assert not Submission.objects.exists()
 
 
+def test_the_upload_page_says_when_the_next_submission_is_possible(as_alice, windowed):
+    def next_cell(moment):
+        with time_machine.travel(moment, tick=False):
+            page = as_alice.get("/c/xacle/submit/").content.decode()
+        row = page[page.index('id="quota-test"') :]
+        return row[row.index('class="next">') + 13 : row.index("</td>", row.index('class="next">'))]
+
+    assert next_cell(OPENS - timedelta(days=1)) == "2026-01-01 00:00 UTC"
+    assert next_cell(LAST_SECOND) == "now"
+    assert next_cell(CLOSES) == "none: the phase is closed"
+
+
 def test_manage_submit_refuses_outside_the_window_and_force_says_it_overrode(
     windowed, aurora, tmp_path
 ):

@@ -95,8 +95,52 @@ class WorkerProcess:
                 self.kill()
 
 
+class MailServer:
+    """A real SMTP server (aiosmtpd) on a free loopback port; what it receives is kept."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def received(self, to: str, subject: str, timeout: float = 60.0):
+        """The first message to `to` whose subject holds `subject`, waiting for it."""
+
+        def find():
+            for message in self.messages:
+                if to in message["To"] and subject in message["Subject"]:
+                    return message
+            return None
+
+        return wait_for(find, timeout=timeout, interval=0.1)
+
+
 @pytest.fixture(scope="session")
-def worker_env(django_db_setup, django_db_blocker, tmp_path_factory):
+def smtp_server():
+    server = MailServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def worker_env(django_db_setup, django_db_blocker, tmp_path_factory, smtp_server):
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
@@ -105,6 +149,8 @@ def worker_env(django_db_setup, django_db_blocker, tmp_path_factory):
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         VAR_DIR=str(tmp_path_factory.mktemp("worker-var")),
         PYTHONPATH=str(ROOT),
+        # Every worker of the session delivers its e-mail to the test's SMTP server.
+        EMAIL_URL=smtp_server.url,
     )
     yield env
     # Connections a killed worker left behind would keep the test database from being dropped.

@@ -96,6 +96,12 @@ def test_a_participant_signs_up_submits_and_finds_the_team_ranked(
 
     page.wait_for_selector(f"{card} .status.scored", timeout=60_000)
     assert page.evaluate("window.notReloaded") is True
+    # The notice that said "queued" follows, and screen readers hear it (aria-live).
+    said = f"Submission #{submission.pk} (Carolers_01) is scored."
+    assert page.inner_text(".messages") == said
+    assert page.inner_text("#live-status") == said
+    srcc_cell = page.locator(f"{card} table.scores td:nth-child(2)").first.bounding_box()
+    assert srcc_cell["x"] + srcc_cell["width"] <= 390  # SRCC in view on the phone
     srcc = submission.scores.get().srcc
     assert f"{srcc:.4f}" in page.inner_text(card)
 

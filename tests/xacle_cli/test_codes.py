@@ -80,3 +80,29 @@ def test_a_refused_selection_prints_the_reason(api, cli):
         Answer(409, {"errors": [reason], "code": "selection_refused"}),
     )
     assert cli("select", "17") == (2, "", reason + "\n")
+
+
+def test_phase_shows_the_state_the_quota_and_the_finals(api, cli):
+    api.on(
+        "GET",
+        "/api/competitions/xacle/phases/test/",
+        Answer(
+            200,
+            {
+                "kind": "test", "state": "open", "opens_at": "2026-01-01T00:00:00Z",
+                "closes_at": "2026-01-31T23:59:00Z",
+                "quota": {"per_day": 3, "total": None, "used_today": 3, "used_total": 3,
+                          "extra": 0, "left_today": 0, "left_total": None, "left": 0,
+                          "next_at": "2026-01-11T00:00:00Z"},
+                "finals": {"max_final": 4, "selected": 1, "closes_at": "2026-01-31T23:59:00Z",
+                           "open": True},
+            },
+        ),
+    )  # fmt: skip
+    status, out, _ = cli("phase", "--phase", "test")
+    assert status == 0
+    assert out.splitlines() == [
+        "Test phase: open; opens 2026-01-01 00:00 UTC, closes 2026-01-31 23:59 UTC.",
+        "Submissions left: 0 of 3 today (UTC). Next possible at 2026-01-11 00:00 UTC.",
+        "Final submissions selected: 1 of 4 (selection open until 2026-01-31 23:59 UTC).",
+    ]

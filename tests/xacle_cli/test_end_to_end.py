@@ -3,10 +3,12 @@ an API token; submissions are scored in-process as soon as they are queued."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
+from accounts import tokens
 from competition import scorer, submitting, truth
 from competition.models import SystemDescription
 from tests.factories import (
@@ -48,7 +50,7 @@ def alice(server, monkeypatch):
     user = make_user("alice")
     make_team(competition, "Aurora", user)
     monkeypatch.setenv("XACLE_URL", server)
-    monkeypatch.setenv("XACLE_TOKEN", Token.objects.create(user=user).key)
+    monkeypatch.setenv("XACLE_TOKEN", tokens.create(user)[1])
     monkeypatch.setenv("XACLE_COMPETITION", competition.slug)
     return competition.phases.get(kind="validation")
 
@@ -108,6 +110,69 @@ def test_the_real_servers_refusals_are_one_line(server, alice, capsys, monkeypat
     assert status == 2 and err.startswith("The server refused your token (Invalid token)")
 
 
+def test_a_wrong_split_name_lists_the_valid_ones(alice, capsys):
+    status, _, err = run(capsys, "leaderboard", "--split", "public")
+    assert status == 2
+    assert err == "The validation phase of 'xacle' has no split 'public'; its splits: all.\n"
+
+
+def test_the_readmes_client_examples_run_as_written_on_the_demo(
+    server, settings, tmp_path, monkeypatch, capsys
+):
+    """Every `python -m xacle_cli` line of the README, against the demo competition, as the
+    demo participant (only `status 17` asks for one of their own submissions instead)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from demodata import DatasetSpec
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(
+        "demodata.DatasetSpec", lambda: DatasetSpec(train=10, validation=40, test=40, seconds=0.2)
+    )
+    monkeypatch.setattr("competition.demo._worker_answers", lambda: False)
+    call_command("demo", stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    from competition import demo
+    from competition.models import Submission
+
+    user = get_user_model().objects.get(username=demo.USERNAME)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    settings_line = re.search(r"export XACLE_URL=\S+ XACLE_TOKEN=\.\.\. XACLE_COMPETITION=(\S+)",
+                              readme)  # fmt: skip
+    assert settings_line and settings_line.group(1) == demo.SLUG
+    monkeypatch.setenv("XACLE_URL", server)
+    monkeypatch.setenv("XACLE_TOKEN", tokens.create(user)[1])
+    monkeypatch.setenv("XACLE_COMPETITION", demo.SLUG)
+    monkeypatch.chdir(tmp_path)
+    lines = re.findall(r"^    python -m xacle_cli (.+?)(?:\s+#.*)?$", readme, flags=re.M)
+    assert len(lines) >= 6
+    own = Submission.objects.filter(team__members=user).order_by("pk").first().pk
+    test_submission = None  # `select 17` marks the test submission the README made final
+    for line in lines:
+        line = line.replace("status 17", f"status {own}")
+        args = shlex.split(line.replace("select 17", f"select {test_submission}"))
+        if args[0] == "submit":
+            (tmp_path / args[1]).write_text(
+                open("sample_submission.csv").read()
+                if "--phase" not in args
+                else sample_for(capsys, "test")
+            )
+        status, out, err = run(capsys, *args)
+        assert status == 0, f"{line}: {err}"
+        if args[0] == "submit" and "test" in args:
+            test_submission = int(out.split()[0])
+
+
+def sample_for(capsys, phase):
+    run(capsys, "sample", "--phase", phase, "-o", f"sample_{phase}.csv")
+    return open(f"sample_{phase}.csv").read()
+
+
 def _submit(capsys, tmp_path, phase, system="Aurora_01"):
     path = tmp_path / f"{system}.csv"
     path.write_bytes(csv_bytes(phase))
@@ -136,6 +201,9 @@ def test_each_refusal_code_of_the_real_server_is_its_message_and_status_2(alice,
     alice.save()
     status, _, err = _submit(capsys, tmp_path, alice)
     assert status == 0 and "Submissions left: 0 of 1 today (UTC)." in err
+    status, out, _ = run(capsys, "phase")
+    assert status == 0 and out.splitlines()[0].startswith("Validation phase: open; opens ")
+    assert out.splitlines()[1].startswith("Submissions left: 0 of 1 today (UTC). Next possible at")
     status, out, err = _submit(capsys, tmp_path, alice, system="Aurora_02")
     assert (status, out) == (2, "")
     assert err.startswith("Your team has made its 1 submissions to the validation phase for today")

@@ -4,6 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from competition import leaderboard
+from competition.csv_safe import safe_cell
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 
@@ -19,8 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--competition", required=True, metavar="SLUG")
         parser.add_argument("--phase", required=True, choices=[Phase.VALIDATION, Phase.TEST])
         parser.add_argument("--split", help="a split name; default: the phase's main split")
+        # By team by default, as the site shows it (it was by system before: scripts pass --by).
         parser.add_argument(
-            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default="system"
+            "--by", choices=[leaderboard.SYSTEM, leaderboard.TEAM], default=leaderboard.TEAM
         )
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         if options["format"] == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(leaderboard.COLUMNS)
-            writer.writerows([[r[k] for k in leaderboard.COLUMNS] for r in records])
+            writer.writerows([[safe_cell(r[k]) for k in leaderboard.COLUMNS] for r in records])
         elif options["format"] == "json":
             self.stdout.write(
                 json.dumps(

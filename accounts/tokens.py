@@ -1,0 +1,60 @@
+"""API tokens: made by knox (a random key shown once, its SHA-512 digest stored), named,
+regenerated and revoked by their owner, expiring after API_TOKEN_TTL_DAYS if set."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+
+from accounts.models import TokenInfo
+
+# A token's last use is written at most this often, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def create(user, name: str = "") -> tuple[AuthToken, str]:
+    """A new token for the user: (the stored row, the key to show once)."""
+    days = settings.API_TOKEN_TTL_DAYS
+    with transaction.atomic():
+        token, key = AuthToken.objects.create(
+            user=user, expiry=timedelta(days=days) if days else None
+        )
+        TokenInfo.objects.create(token=token, name=name.strip()[:60])
+    return token, key
+
+
+def regenerate(token: AuthToken) -> tuple[AuthToken, str]:
+    """The same token's name on a new key; the old key stops working at once."""
+    with transaction.atomic():
+        user, name = token.user, name_of(token)
+        token.delete()
+        return create(user, name)
+
+
+def name_of(token: AuthToken) -> str:
+    info = TokenInfo.objects.filter(token=token).first()
+    return info.name if info else ""
+
+
+def for_user(user):
+    return AuthToken.objects.filter(user=user).select_related("info").order_by("-created")
+
+
+def get_for_user(user, token_key: str) -> AuthToken | None:
+    return for_user(user).filter(token_key=token_key).first()
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """knox's `Authorization: Token KEY`, noting when the token was last used."""
+
+    def authenticate_credentials(self, token):
+        user, auth_token = super().authenticate_credentials(token)
+        now = timezone.now()
+        stale = now - LAST_USED_PRECISION
+        updated = TokenInfo.objects.filter(token=auth_token).exclude(last_used_at__gt=stale)
+        if not updated.update(last_used_at=now) and not hasattr(auth_token, "info"):
+            TokenInfo.objects.get_or_create(token=auth_token, defaults={"last_used_at": now})
+        return user, auth_token
