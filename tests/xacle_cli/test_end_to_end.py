@@ -17,6 +17,7 @@ from tests.factories import (
     make_competition,
     make_team,
     make_user,
+    package_zip,
     xacle_package,
 )
 from xacle_cli.__main__ import main
@@ -157,11 +158,21 @@ def test_the_readmes_client_examples_run_as_written_on_the_demo(
         line = line.replace("status 17", f"status {own}")
         args = shlex.split(line.replace("select 17", f"select {test_submission}"))
         if args[0] == "submit":
-            (tmp_path / args[1]).write_text(
+            sample = (
                 open("sample_submission.csv").read()
                 if "--phase" not in args
                 else sample_for(capsys, "test")
             )
+            if args[1].endswith(".zip"):  # an XACLE package of one system
+                system = args[1][: -len(".zip")] + "_02"
+                package = {f"{system}.csv": sample, f"{system}.yaml": description_yaml(system)}
+                (tmp_path / args[1]).write_bytes(package_zip(package))
+            else:
+                (tmp_path / args[1]).write_text(sample)
+            if "--description" in args:
+                system = args[args.index("--system") + 1]
+                yaml = args[args.index("--description") + 1]
+                (tmp_path / yaml).write_text(description_yaml(system))
         status, out, err = run(capsys, *args)
         assert status == 0, f"{line}: {err}"
         if args[0] == "submit" and "test" in args:
