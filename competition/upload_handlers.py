@@ -105,10 +105,9 @@ def accept_upload(
     if uploaded is None:
         raise refusal("Choose a CSV file (or an XACLE package, .zip) to upload.")
     name = PurePath(uploaded.name or "").name
-    team_for = submitting.team_for
     if is_package(uploaded):
         data = submitting.read_upload(uploaded, settings.PACKAGE_MAX_BYTES)
-        team = team_for(request.user, phase.competition)
+        team = submitting.team_for(request.user, phase.competition)
         return packages.submit_package(phase, team, data, user=request.user)
     if not name.lower().endswith(ACCEPTED_SUFFIXES):
         raise refusal(
@@ -117,7 +116,7 @@ def accept_upload(
         )
     submitting.check_system_name(system_name)
     text = read_description(description)
-    team = team_for(request.user, phase.competition)
+    team = submitting.team_for(request.user, phase.competition)
     return [
         submitting.submit(
             phase, team, system_name, uploaded, filename=name, user=request.user,
