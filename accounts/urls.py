@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from competition.throttling import PasswordResetThrottle, throttle
 
 app_name = "accounts"
 
@@ -14,7 +15,12 @@ urlpatterns = [
     path("email/resend/", views.resend_confirmation, name="resend_confirmation"),
     path("email/confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     # Django's own reset views; the form only knows confirmed addresses.
-    path("password/reset/", views.ResetView.as_view(), name="password_reset"),
+    # Limited per client address (competition.throttling: THROTTLE_PASSWORD_RESET).
+    path(
+        "password/reset/",
+        throttle(PasswordResetThrottle)(views.ResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

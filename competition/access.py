@@ -4,12 +4,20 @@ A participant asking for another team's object gets a 404 (not a 403: the id its
 nobody else's business). Organizers (staff) see everything.
 """
 
+import copy
+
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from competition.models import Competition, Membership, Phase, Score, Submission, Team
+from competition.models import Competition, Membership, Phase, Score, Split, Submission, Team
 
 NO_SUBMISSION = "No such submission."
+CONSTANT_NOTE = (
+    "Every prediction in this file has the same value, so SRCC, LCC and KTAU are undefined "
+    "and were set to 0."
+)
+METRICS = ("srcc", "lcc", "ktau", "mse")
 
 
 def is_organizer(user) -> bool:
@@ -67,7 +75,45 @@ def visible_scores(submission: Submission, user) -> list[Score]:
         return scores
     if submission.is_late and not phase.is_revealed:
         return []
-    return [score for score in scores if phase.is_split_visible(score.split)]
+    return [
+        rounded(score, score_decimals(phase, score.split, organizer))
+        for score in scores
+        if phase.is_split_visible(score.split)
+    ]
+
+
+def score_decimals(phase: Phase, split: Split, organizer: bool) -> int | None:
+    """How many decimals of the split's metrics the viewer gets; None: full precision.
+
+    The public split of a cut test phase is shown to participants rounded to
+    PUBLIC_SCORE_DECIMALS until the reveal: its full-precision MSE, submission after
+    submission, would help fit the public labels and with them guess the private ranking.
+    A validation phase (its truth is published anyway), organizers and revealed phases
+    get full precision."""
+    if organizer or phase.kind != Phase.TEST or phase.leaderboard == Phase.REVEALED:
+        return None
+    return settings.PUBLIC_SCORE_DECIMALS if split.visibility == Split.PUBLIC else None
+
+
+def rounded(obj, decimals: int | None):
+    """A copy of a score or leaderboard row with its metrics rounded (or obj itself)."""
+    if decimals is None:
+        return obj
+    shown = copy.copy(obj)
+    for name in METRICS:
+        setattr(shown, name, round(getattr(obj, name), decimals))
+    return shown
+
+
+def shown_reason(submission: Submission, shown_scores: list[Score]) -> str:
+    """What the participant is told beside the status: the stored reason (a refusal, a
+    failure), else notes computed only from the scores they may see, so that no note
+    tells anything about a hidden split."""
+    if submission.reason:
+        return submission.reason
+    if any(score.constant_prediction for score in shown_scores):
+        return CONSTANT_NOTE
+    return ""
 
 
 def is_score_hidden(submission: Submission, split, user) -> bool:

@@ -161,7 +161,7 @@ def _seed(system: DemoSystem) -> int:
 def build(progress=None) -> tuple[Competition, list[int]]:
     """Make everything that is missing; return the competition and the submissions made."""
     root, latent = ensure_dataset(progress)
-    import_dataset(root, SLUG, title="XACLE demo challenge", test_public_fraction=0.3, seed=7)
+    import_dataset(root, SLUG, title="XACLE demo challenge", test_public_fraction=0.3)
     competition = Competition.objects.get(slug=SLUG)
     if not competition.description:
         competition.description, competition.rules = DESCRIPTION, RULES

@@ -3,14 +3,17 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 import scoring
-from competition import teams
+from competition import names, teams
 from competition.access import ordered_phases, team_of
-from competition.models import Competition, Team
+from competition.models import TAKEN_TEAM_NAME, Competition, Team
 from competition.submitting import Refused
 from competition.upload_handlers import accept_upload
+
+TAKEN_USER_NAME = "A user with this name, or one that looks the same, already exists."
 
 
 class SignupForm(UserCreationForm):
@@ -26,6 +29,45 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def clean_username(self):
+        username = super().clean_username()  # NFKC-normalised, exact duplicates refused
+        if not username or self.has_error("username"):
+            return username
+        names.check_characters(username, "user name")
+        if names.look_alike(username, _user_names_like(username)):
+            raise ValidationError(TAKEN_USER_NAME, code="unique")
+        return username
+
+    def save(self, commit=True):
+        """Create the user, or return None when a look-alike name was taken since clean()
+        (a racing sign-up): sign-ups of one canonical name take turns under a lock, so the
+        check and the insert cannot interleave. The caller shows the form's message."""
+        username = self.cleaned_data["username"]
+        with transaction.atomic():
+            _lock_name(names.canonical(username))
+            if names.look_alike(username, _user_names_like(username)):
+                self.add_error("username", ValidationError(TAKEN_USER_NAME, code="unique"))
+                return None
+            return super().save(commit)
+
+
+def _lock_name(key: str) -> None:
+    """Serialise the transactions that create this canonical name. PostgreSQL: an advisory
+    lock held to the end of the transaction. SQLite runs one writer at a time anyway."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def _user_names_like(username: str) -> list[str]:
+    """The user names that may be the same as this one once canonical: the same but for
+    ASCII case (found by the database), or holding a non-ASCII character (few)."""
+    users = get_user_model().objects
+    similar = users.filter(username__iexact=username) | users.filter(username__regex=r"[^ -~]")
+    return list(similar.values_list("username", flat=True))
 
 
 class _TeamForm(forms.Form):
@@ -59,6 +101,17 @@ class _TeamForm(forms.Form):
             return None
         return team
 
+    def try_save(self) -> Team | None:
+        """save(), or None with the form's error when a request racing this one took the
+        name (or the user's team) first."""
+        try:
+            return self.save()
+        except IntegrityError:
+            self.add_error(None, self.race_message)
+            return None
+
+    race_message = "Someone else changed this just now; please try again."
+
 
 def may_leave(team: Team) -> bool:
     """Whether a member may give the team up for another: it is theirs alone, unused."""
@@ -69,13 +122,16 @@ class TeamCreateForm(_TeamForm):
     name = forms.CharField(max_length=100, help_text="Shown on the leaderboards.")
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        taken = Team.objects.filter(competition=self.competition, name__iexact=name)
+        name = names.clean_display_name(self.cleaned_data["name"], "team name", 100)
+        taken = Team.look_alikes(self.competition, name)
         if self.current is not None:  # the team of one given up for this one
             taken = taken.exclude(pk=self.current.pk)
         if taken.exists():
-            raise forms.ValidationError("A team with this name already exists.")
+            raise forms.ValidationError(TAKEN_TEAM_NAME)
         return name
+
+    # A request racing this one for the same name got it first.
+    race_message = TAKEN_TEAM_NAME
 
     def save(self) -> Team:
         return self._move_into(self.cleaned_data["name"])
@@ -105,9 +161,10 @@ class TeamJoinForm(_TeamForm):
 class SubmissionForm(forms.Form):
     phase = forms.ChoiceField()
     system_name = forms.CharField(
-        max_length=100,
+        max_length=64,
         required=False,
-        help_text="Like Name_Affiliation_01; one leaderboard row per system.",
+        help_text=f"Like Name_Affiliation_01 ({names.SYSTEM_NAME_RULE}); one leaderboard row "
+        "per system. Not needed for a package.",
     )
     # Not required here: a missing file is answered by accept_upload, in the same words
     # as the API, and a file dropped for its size must not read as "no file".

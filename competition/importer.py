@@ -2,9 +2,11 @@
 run with corrected ratings updates them and sends the affected submissions to be rescored."""
 
 import csv
+import hashlib
+import hmac
 import io
 import os
-import random
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +164,6 @@ def import_dataset(
     *,
     title: str | None = None,
     test_public_fraction: float | None = None,
-    seed: int = 0,
     progress: bool = False,
     opens_at: dict | None = None,
     closes_at: dict | None = None,
@@ -197,7 +198,7 @@ def import_dataset(
             if phase is None:
                 continue
             fraction = test_public_fraction if partition == Item.TEST else None
-            changed |= _assign_splits(phase, fraction, seed)
+            changed |= _assign_splits(phase, fraction)
             if changed:
                 report.phases_changed.append(partition)
                 Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)
@@ -333,20 +334,24 @@ def _import_partition(
     return changed
 
 
-def _assign_splits(phase: Phase, fraction: float | None, seed: int) -> bool:
+def _assign_splits(phase: Phase, fraction: float | None) -> bool:
     """Make the phase's splits hold the wanted items; True when membership changed. The
-    cut is kept on the phase, so a later import without the option keeps it."""
-    if fraction is not None and (phase.public_fraction, phase.split_seed) != (fraction, seed):
-        phase.public_fraction, phase.split_seed = fraction, seed
-        phase.save(update_fields=["public_fraction", "split_seed"])
-    item_ids = sorted(phase.items().values_list("id", flat=True))
+    cut (its fraction and its secret seed) is kept on the phase, so a later import, with
+    or without the option, keeps it."""
+    if fraction is not None and phase.public_fraction != fraction:
+        phase.public_fraction = fraction
+        phase.save(update_fields=["public_fraction"])
+    if phase.public_fraction and not phase.split_seed:
+        phase.split_seed = secrets.token_hex(32)
+        phase.save(update_fields=["split_seed"])
+    items = list(phase.items().values_list("id", "wav_file_name"))
+    item_ids = sorted(item_id for item_id, _ in items)
     if phase.public_fraction:
-        shuffled = list(item_ids)
-        random.Random(phase.split_seed).shuffle(shuffled)
-        cut = round(len(shuffled) * phase.public_fraction)
+        ordered = [item_id for item_id, _ in sorted(items, key=lambda i: _rank(phase, i[1]))]
+        cut = round(len(ordered) * phase.public_fraction)
         wanted = {
-            "public": (Split.PUBLIC, shuffled[:cut]),
-            "private": (Split.PRIVATE, shuffled[cut:]),
+            "public": (Split.PUBLIC, ordered[:cut]),
+            "private": (Split.PRIVATE, ordered[cut:]),
         }
     else:
         # A test phase that is not cut shows nothing of itself before the reveal.
@@ -365,3 +370,10 @@ def _assign_splits(phase: Phase, fraction: float | None, seed: int) -> bool:
             split.items.set(members)
             changed = True
     return changed
+
+
+def _rank(phase: Phase, wav_file_name: str) -> bytes:
+    """An item's place in the phase's secret order: a keyed hash of its name, so the cut
+    depends on nothing a participant sees (not ids, not the import order), and stays put
+    for the items that stay when others are added or removed."""
+    return hmac.new(phase.split_seed.encode(), wav_file_name.encode(), hashlib.sha256).digest()

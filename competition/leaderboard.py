@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from competition import standings
+from competition.access import rounded, score_decimals
 from competition.models import Membership, Phase, Split, Standing
 from scoring.ranking import assign_ranks
 
@@ -115,8 +116,11 @@ def build(
     rows = head[offset:end]
     if by == TEAM:
         _system_ranks(split, rows)
+    decimals = score_decimals(phase, split, organizer)
     for row in rows:
         row.rank = row.team_rank if by == TEAM else row.system_rank
+    # Ranked at full precision, shown rounded.
+    rows = [rounded(row, decimals) for row in rows]
     return Board(phase, split, by, hidden, rows, total)
 
 

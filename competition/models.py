@@ -6,8 +6,11 @@ from datetime import datetime
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from competition import names
 
 
 class Competition(models.Model):
@@ -64,7 +67,9 @@ class Phase(models.Model):
     public_fraction = models.FloatField(
         null=True, blank=True, help_text="Share of the items in the public split; empty: not cut."
     )
-    split_seed = models.IntegerField(default=0)
+    # Drawn with `secrets` when the phase is first cut and kept across imports: which test
+    # items are public can neither be guessed nor derived from ids or the import order.
+    split_seed = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Bumped whenever the phase's ratings change, so workers drop their cached truth.
     truth_version = models.PositiveIntegerField(default=1)
     revealed_at = models.DateTimeField(null=True, blank=True)
@@ -247,6 +252,9 @@ def _invite_code() -> str:
 class Team(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=100)
+    # names.canonical(name), unique per competition: no team can take a look-alike name,
+    # not even two requests racing for it.
+    name_key = models.CharField(max_length=names.MAX_CANONICAL, editable=False)
     invite_code = models.CharField(max_length=32, unique=True, default=_invite_code)
     is_organizer = models.BooleanField(
         default=False, help_text="Holds reference systems such as the baseline."
@@ -260,12 +268,39 @@ class Team(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["competition", "name"], name="team_name_per_competition"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "name_key"], name="team_name_key_per_competition"
+            ),
         ]
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = names.canonical(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The admin's check: no control or invisible characters, no look-alike name."""
+        try:
+            names.clean_display_name(self.name, "team name", 100)
+        except ValidationError as error:
+            raise ValidationError({"name": error})
+        if (
+            self.competition_id
+            and self.look_alikes(self.competition, self.name).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"name": TAKEN_TEAM_NAME})
+
+    @classmethod
+    def look_alikes(cls, competition, name: str):
+        """Teams of the competition whose name is `name` once canonical."""
+        return cls.objects.filter(competition=competition, name_key=names.canonical(name))
+
+
+TAKEN_TEAM_NAME = "A team with this name, or one that looks the same, already exists."
 
 
 class Membership(models.Model):

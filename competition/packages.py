@@ -22,7 +22,9 @@ def limits() -> Limits:
     )
 
 
-def check(phase: Phase, data: bytes) -> tuple[list[submitting.Entry], tuple | None]:
+def check(
+    phase: Phase, data: bytes, team: Team | None = None
+) -> tuple[list[submitting.Entry], tuple | None]:
     """The package's systems, checked and ready to store, and its report as (name, bytes,
     pages) or None; SubmissionError naming every problem by its file otherwise."""
     package = read_package(data, limits())
@@ -30,7 +32,7 @@ def check(phase: Phase, data: bytes) -> tuple[list[submitting.Entry], tuple | No
     problems, entries = [], []
     for system in package.systems:
         try:
-            name = submitting.check_system_name(system.name)
+            name = submitting.check_system_name(system.name, team)
         except SubmissionError as exc:
             problems += [p.in_file(system.csv_name) for p in exc.problems]
             continue
@@ -77,7 +79,7 @@ def submit_package(
     or Refused / SubmissionError with nothing stored."""
     now = timezone.now()
     late = submitting.check_window(phase, now) if check_open else False
-    entries, report = check(phase, data)
+    entries, report = check(phase, data, team)
 
     def keep_report():
         if report is not None:

@@ -14,10 +14,6 @@ from competition.models import Phase, Score, Submission
 
 log = logging.getLogger(__name__)
 
-CONSTANT_NOTE = (
-    "Every prediction in this file has the same value, so SRCC, LCC and KTAU are undefined "
-    "and were set to 0."
-)
 SERVER_ERROR = (
     "Scoring failed because of a problem on the server. Your file is kept; the organizers "
     "can rescore it."
@@ -61,7 +57,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             if phase is None:
                 phase = phases[submission.phase_id] = Phase.objects.get(pk=submission.phase_id)
             try:
-                rows, note = _score_rows(submission, truth.phase_truth(phase))
+                rows = _score_rows(submission, truth.phase_truth(phase))
             except _Unscorable as exc:
                 failed.setdefault(str(exc), []).append(submission.pk)
                 continue
@@ -73,7 +69,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 failed.setdefault(SERVER_ERROR, []).append(submission.pk)
                 continue
             scores.extend(rows)
-            done.setdefault((phase.truth_version, note), []).append(submission.pk)
+            done.setdefault(phase.truth_version, []).append(submission.pk)
         if scores:
             Score.objects.bulk_create(
                 scores,
@@ -82,9 +78,11 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 update_fields=SCORE_FIELDS,
             )
         now = timezone.now()
-        for (version, note), finished in done.items():
+        for version, finished in done.items():
+            # Notes (such as a constant prediction) are made when shown, from the splits
+            # the viewer may see (access.shown_reason), not stored.
             Submission.objects.filter(pk__in=finished).update(
-                status=Submission.SCORED, scored_at=now, scored_truth_version=version, reason=note
+                status=Submission.SCORED, scored_at=now, scored_truth_version=version, reason=""
             )
             outcome.update(dict.fromkeys(finished, Submission.SCORED))
         for reason, lost in failed.items():
@@ -123,10 +121,9 @@ def _score_rows(submission: Submission, phase_truth: truth.PhaseTruth):
     predictions = submission.prediction_array()
     if len(predictions) != phase_truth.n:
         raise _Unscorable(CHANGED_PHASE)
-    rows, constant = [], False
+    rows = []
     for split in phase_truth.splits:
         result = split.prepared.evaluate(predictions[split.index])
-        constant = constant or result.constant_prediction
         rows.append(
             Score(
                 submission_id=submission.pk,
@@ -134,7 +131,7 @@ def _score_rows(submission: Submission, phase_truth: truth.PhaseTruth):
                 **{field: getattr(result, field) for field in SCORE_FIELDS},
             )
         )
-    return rows, (CONSTANT_NOTE if constant else "")
+    return rows
 
 
 def requeue(queryset) -> list[int]:

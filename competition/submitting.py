@@ -7,18 +7,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import scoring
-from competition import dates, descriptions, quotas, truth
+from competition import dates, descriptions, names, quotas, truth
 from competition.models import Competition, Membership, Phase, Submission, Team
 from scoring.description import Description
 
 log = logging.getLogger(__name__)
-
-MAX_SYSTEM_NAME = 100
 
 
 def read_upload(source, max_bytes: int) -> bytes:
@@ -79,16 +78,26 @@ def check_window(phase: Phase, now) -> bool:
     raise Refused(PHASE_CLOSED, f"The {kind} phase closed at {dates.utc(phase.closes_at)}.", 403)
 
 
-def check_system_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise _error("Give the system a name, e.g. Heron_Lab_01.")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise _error("The system name holds a control character; use letters, digits, _ and -.")
-    if len(name) > MAX_SYSTEM_NAME:
-        raise _error(
-            f"The system name is {len(name)} characters long; the limit is {MAX_SYSTEM_NAME}."
+def check_system_name(name: str, team: Team | None = None) -> str:
+    """The system name, stripped, if it follows names.SYSTEM_NAME_RULE and (with a team)
+    is not a look-alike of another system name of the same team."""
+    try:
+        name = names.check_system_name(name)
+    except ValidationError as error:
+        raise _error(error.messages[0])
+    if team is not None:
+        # ASCII only, so case is the only way two names can look alike.
+        used = (
+            Submission.objects.filter(team=team, system_name__iexact=name)
+            .exclude(system_name=name)
+            .values_list("system_name", flat=True)
+            .first()
         )
+        if used:
+            raise _error(
+                f"Your team already has a system named {used}; use exactly that name for it, "
+                "or a name that differs in more than case."
+            )
     return name
 
 
@@ -112,7 +121,7 @@ def submit(
     is marked late."""
     now = timezone.now()
     late = check_window(phase, now) if check_open else False
-    system_name = check_system_name(system_name)
+    system_name = check_system_name(system_name, team)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
     predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
     entry = Entry(system_name, filename, data, predictions)
@@ -230,19 +239,25 @@ def team_for(user, competition: Competition) -> Team:
     )
     if membership:
         return membership.team
-    try:
-        with transaction.atomic():
-            name = _free_team_name(competition, user.get_username())
-            team = Team.objects.create(competition=competition, name=name)
-            Membership.objects.create(team=team, user=user)
-    except IntegrityError:  # the same user's other request got there first
-        return Membership.objects.get(user=user, competition=competition).team
-    return team
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                name = _free_team_name(competition, user.get_username())
+                team = Team.objects.create(competition=competition, name=name)
+                Membership.objects.create(team=team, user=user)
+            return team
+        except IntegrityError:
+            # The same user's other request got there first, or another team took the
+            # name in between: then look for a free name again.
+            membership = Membership.objects.filter(user=user, competition=competition).first()
+            if membership is not None:
+                return membership.team
+    raise IntegrityError(f"no free team name for {user.get_username()!r}")
 
 
 def _free_team_name(competition: Competition, wanted: str) -> str:
     wanted = wanted[:90]  # a user name may be longer than a team name; leave room for -N
     name, suffix = wanted, 2
-    while Team.objects.filter(competition=competition, name=name).exists():
+    while Team.look_alikes(competition, name).exists():
         name, suffix = f"{wanted}-{suffix}", suffix + 1
     return name

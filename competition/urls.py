@@ -17,7 +17,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     # Accounts: only the views this site has templates for (no e-mail password reset).
     path("accounts/signup/", accounts.signup, name="signup"),
-    path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.SiteLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "competition",
     "accounts",
     "discussion",
@@ -64,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,9 +157,48 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 CSRF_FAILURE_VIEW = "competition.views.errors.csrf_failure"
-# Failed log-ins allowed per client address and username before a pause of the window.
+
+# How many proxies in front of the site append to X-Forwarded-For (0: none, the client
+# address is REMOTE_ADDR). Every throttle and the log-in lockout use the address it gives.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, 0)
+
+# Failed log-ins (the site's and /admin/login/) are counted by django-axes, per user name
+# (NFKC and case folded, as names are compared) and per client address: at the limit, that
+# name or address may not log in for the window, whatever the password.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, 1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, 1)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "competition.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "competition.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "competition.throttling.lockout"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Public-split scores of a cut test phase are shown to participants to this many decimals
+# until the reveal (the overview paper's precision): fine enough to compare, too coarse to
+# fit the hidden labels by repeated probing.
+PUBLIC_SCORE_DECIMALS = env_int("PUBLIC_SCORE_DECIMALS", 4, 0)
+
+# Content-Security-Policy: scripts, styles and everything else only from this site (the
+# pages have no inline scripts); no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # E-mail: EMAIL_URL=smtp://user:pass@host:587?tls=1 (or ?ssl=1), console://, or by default
 # one file per message under VAR_DIR/mail. Messages are always sent by a worker.
@@ -238,7 +282,10 @@ REST_FRAMEWORK = {
         "anon": env_rate("THROTTLE_ANON", "120/min"),
         "user": env_rate("THROTTLE_USER", "600/min"),
         "uploads": env_rate("THROTTLE_UPLOADS", "20/min"),
+        "signup": env_rate("THROTTLE_SIGNUP", "10/hour"),
+        "password_reset": env_rate("THROTTLE_PASSWORD_RESET", "5/hour"),
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,
 }
 # New discussion topics and replies per user.
 THROTTLE_POSTS = env_rate("THROTTLE_POSTS", "6/min")
@@ -278,6 +325,14 @@ LOGGING = {
     },
 }
 
-if not DEBUG and env_bool("SECURE_COOKIES", False):
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Behind HTTPS (HTTPS=1): redirect plain HTTP, send HSTS, mark the cookies secure. With a
+# trusted proxy terminating TLS, its X-Forwarded-Proto says whether the request was HTTPS.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if HTTPS else 0, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+if HTTPS and TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"

@@ -5,7 +5,6 @@ generator seeded with (seed, ITEM_STREAM, g), and the ratings come from one gene
 split group; the same seed therefore gives the same files byte for byte.
 """
 
-import csv
 import logging
 import shutil
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from competition import csv_safe
 from demodata import listeners, scenes, synth
 from demodata.animals import PACKAGE, find_animal_dir, load_recordings
 
@@ -122,9 +122,7 @@ def _recordings(animal_dir, notes: list[str]) -> dict[str, np.ndarray]:
 
 def _write_csv(path: Path, header: tuple[str, ...], rows) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        csv_safe.write_rows(f, [header, *rows])
 
 
 def _item(seed: int, g: int, animals: tuple[str, ...], recordings, n: int):

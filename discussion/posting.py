@@ -6,15 +6,15 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from rest_framework.throttling import UserRateThrottle
 
 from accounts import mail
 from competition.access import is_organizer
+from competition.throttling import UserThrottle
 from discussion import markdown
 from discussion.models import Post, Topic
 
 
-class PostRateThrottle(UserRateThrottle):
+class PostRateThrottle(UserThrottle):
     """New topics and replies per user (THROTTLE_POSTS); edits cost nothing."""
 
     scope = "posts"

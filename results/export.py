@@ -1,12 +1,11 @@
 """A phase's results as files for the overview paper: CSV, JSON and LaTeX (booktabs, the
 best values bold) tables, and the figures as PDF and PNG."""
 
-import csv
 import io
 import json
 from pathlib import Path
 
-from competition.csv_safe import safe_cell
+from competition import csv_safe
 from results import charts
 from results.report import METRICS, Report
 
@@ -44,9 +43,7 @@ def table_rows(report: Report) -> list[dict]:
 
 def _csv(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if c is None else safe_cell(c) for c in row] for row in rows])
+    csv_safe.write_rows(out, [header, *([("" if c is None else c) for c in row] for row in rows)])
     return out.getvalue()
 
 

@@ -1,15 +1,57 @@
 """From a path, bytes or an upload to CSV records: the size limit, the encoding, the line
-each record starts on. Refusals are SubmissionErrors a participant can act on."""
+each record starts on. Refusals are SubmissionErrors a participant can act on.
+
+Any upload up to the size limit is read in bounded time and memory, whatever its shape: the
+bytes are measured at C speed (lines, commas) before any per-line Python object is made,
+so a file with millions of lines or a line with millions of commas is refused as such, and
+text is decoded a line at a time (one odd character cannot widen the whole file in memory).
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import os
+from collections.abc import Iterator
 from typing import Any
 
-from scoring.problems import SubmissionError
+from scoring.problems import Problem, SubmissionError
 from scoring.sniff import describe_binary
+
+# A line of a submission holds a few values (the test.csv columns and a score at most);
+# commas inside a quoted text count too, so this leaves a caption plenty of room.
+MAX_LINE_COMMAS = 64
+# Nor is any line of a submission this long (a caption is a sentence or two).
+MAX_LINE_BYTES = 64 * 1024
+# Echoed cells are cut to this many characters, control characters shown escaped.
+MAX_SHOWN = 100
+
+
+def shown(value: str, limit: int = MAX_SHOWN) -> str:
+    """A cell of the participant's file as a message may echo it: control and invisible
+    characters written as escapes (\\x1c, \\u202e), the whole cut to `limit` characters."""
+    if len(value) <= limit and value.isprintable():
+        return value
+    pieces, size = [], 0
+    for char in value[: limit + 1]:
+        piece = _escape(char)
+        if size + len(piece) > limit:
+            return "".join(pieces) + "…"
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)
+
+
+def _escape(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -50,7 +92,9 @@ def read_bytes(source: Any, max_bytes: int) -> bytes:
     raise TypeError(f"cannot read a submission from {type(source).__name__}")
 
 
-def decode(data: bytes) -> str:
+def body_of(data: bytes) -> tuple[bytes, int]:
+    """The file's content with LF line ends and without the blank lines around it, and the
+    line (as an editor counts) that it starts on. Refuses binary files and empty ones."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     what = describe_binary(data)
@@ -59,52 +103,77 @@ def decode(data: bytes) -> str:
             f"This looks like {what}, not a CSV file. Save your predictions as plain text "
             "(CSV, UTF-8) with one line per item: wav_file_name,pred_score."
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise SubmissionError.single(
-            f"the file is not UTF-8 text (byte 0x{data[e.start]:02X} cannot be read). "
-            "Save it as UTF-8, for example with Excel's 'CSV UTF-8' format.",
-            line,
-        )
+    if b"\r" in data:  # CRLF and CR line ends, as the csv module reads them
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    body = data.lstrip()
+    first = 1 + data.count(b"\n", 0, len(data) - len(body))
+    body = body.rstrip()
+    if not body:
+        raise SubmissionError.single("The file is empty.")
+    return body, first
 
 
-def parse_rows(text: str) -> tuple[list[list[str]], list[int]]:
-    """CSV records and the line each starts on."""
-    if '"' not in text:
-        # Without quotes, CSV is a split on line ends (\r\n, \r or \n, as csv reads them) and
-        # commas, and a plain split is much faster than the csv module.
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        return [line.split(",") for line in lines], list(range(1, len(lines) + 1))
+def split_lines(body: bytes, first: int, max_lines: int, too_many: str) -> list[bytes]:
+    """The body's lines. More than `max_lines` lines, a line with more
+    commas than any submission has, or bytes that are not UTF-8: SubmissionError naming
+    the line (`too_many` is the advice after the line count)."""
+    count = body.count(b"\n") + 1
+    if count > max_lines:
+        raise SubmissionError.single(f"The file has {count:,} lines; {too_many}")
+    lines = body.split(b"\n")
+    if len(body) > MAX_LINE_BYTES or body.count(b",") > MAX_LINE_COMMAS:
+        odd = [
+            Problem(first + i, message)
+            for i, line in enumerate(lines)
+            if (message := _odd_line_message(line))
+        ]
+        if odd:
+            raise SubmissionError(odd)
+    return lines
+
+
+def _odd_line_message(line: bytes) -> str | None:
+    """What makes a line far longer or wider than any line of a submission, if anything."""
+    commas = line.count(b",")
+    if commas > MAX_LINE_COMMAS:
+        what = f"holds {commas:,} commas"
+    elif len(line) > MAX_LINE_BYTES:
+        what = f"is {len(line):,} bytes long"
+    else:
+        return None
+    return (
+        f"this line {what}; a submission line holds a name and a score (or the test.csv "
+        "columns and a score). Check that you chose the right file."
+    )
+
+
+def records(lines: list[bytes], first: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """(line it starts on, CSV record) for each record of the lines (`first` is the first
+    line's number), decoding one line at a time."""
+    if not any(b'"' in line for line in lines):
+        # Without quotes, CSV is a split on commas, and much faster than the csv module.
+        for number, line in enumerate(lines, first):
+            yield number, _decode(line, number).split(",")
+        return
+    reader = csv.reader(_decode(line, number) for number, line in enumerate(lines, first))
+    line = first
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        rows = list(reader)
-        # One record per physical line unless a quoted field spans lines: then count again.
-        if len(rows) == reader.line_num:
-            return rows, list(range(1, len(rows) + 1))
-        rows, starts = [], []
-        reader = csv.reader(io.StringIO(text, newline=""))
-        line = 1
         for row in reader:
-            rows.append(row)
-            starts.append(line)
-            line = reader.line_num + 1
-        return rows, starts
+            yield line, row
+            line = first + reader.line_num
     except csv.Error as e:
+        # line_num counts the line that failed.
         raise SubmissionError.single(
-            f"this line cannot be read as CSV ({e}). Check its quotes.", _error_line(text, e)
+            f"this line cannot be read as CSV ({e}). Check its quotes.", first + reader.line_num - 1
         )
 
 
-def _error_line(text: str, error: csv.Error) -> int | None:
-    # csv.Error does not carry the line; find it by reading up to the failure.
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _decode(line: bytes, number: int) -> str:
     try:
-        for _ in reader:
-            pass
-    except csv.Error:
-        return reader.line_num or 1
-    return None
+        return line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise SubmissionError.single(
+            f"the file is not UTF-8 text (byte 0x{line[e.start]:02X} cannot be read). "
+            "Save it as UTF-8, for example with Excel's 'CSV UTF-8' format.",
+            number,
+        )

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import IO
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import IO, NamedTuple
 
 import numpy as np
 
 from scoring.problems import Problem, SubmissionError
-from scoring.rawfile import decode, parse_rows, read_bytes
+from scoring.rawfile import MAX_SHOWN, body_of, read_bytes, records, shown, split_lines
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -35,11 +35,38 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 # Far outside 0..10 but still safe to square and sum over any phase: beyond this a value
 # is a mistake (a wrong column, a unit slip), and would make MSE overflow to infinity.
 MAX_ABS_SCORE = 1e6
+NAN = float("nan")
 FEW = 5  # ids named in a summary such as "missing: a, b, c, d, e and 12 more"
+# A header wider than this is no submission's (the test.csv columns and a score at most).
+MAX_COLUMNS = 16
+# Lines beyond one per item and a header: a few mistakes are reported line by line; a file
+# with this many more is refused as a whole, before any row is built.
+EXTRA_LINES = 1000
 
 ID_COLUMN = "wav_file_name"
 SCORE_COLUMNS = ("pred_score", "prediction_score")
 KNOWN_COLUMNS = (ID_COLUMN, *SCORE_COLUMNS, "text")
+
+
+# A score needs no more characters than this; a longer cell is kept cut, and refused.
+MAX_SCORE_CHARS = 100
+PLAIN_LINE_BYTES = 256
+EMPTY_LINE = "this line is empty; remove it (only the end of the file may have empty lines)."
+
+
+class _Record(NamedTuple):
+    """What the reader keeps of one line: a problem with the whole line (empty, the wrong
+    number of values), the id and the score, stripped and cut (score None: not read)."""
+
+    line: int
+    problem: str | None
+    item: str = ""
+    score: str | None = None
+
+
+def _cut(cell: str, limit: int) -> str:
+    """The cell, or its first limit + 1 characters: still longer than any valid value."""
+    return cell if len(cell) <= limit else cell[: limit + 1]
 
 
 def _is_blank(row: list[str]) -> bool:
@@ -57,7 +84,7 @@ def _is_number(cell: str) -> bool:
 def _find_columns(header: list[str], line: int) -> tuple[int, int]:
     """Positions of the id and the score column in a header row."""
     names = [cell.strip().lower() for cell in header]
-    shown = ",".join(cell.strip() for cell in header)
+    echo = shown(",".join(cell.strip() for cell in header))
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         sep = "semicolons" if ";" in header[0] else "tabs"
         raise SubmissionError.single(
@@ -66,7 +93,7 @@ def _find_columns(header: list[str], line: int) -> tuple[int, int]:
     if names.count(ID_COLUMN) != 1:
         how = "twice" if names.count(ID_COLUMN) > 1 else "no"
         raise SubmissionError.single(
-            f"the header '{shown}' has {how} {ID_COLUMN} column"
+            f"the header '{echo}' has {how} {ID_COLUMN} column"
             f"{'' if how == 'no' else 's'}; it needs exactly one, "
             f"e.g. {ID_COLUMN},pred_score.",
             line,
@@ -78,7 +105,7 @@ def _find_columns(header: list[str], line: int) -> tuple[int, int]:
         score_cols = [1 - id_col]
     if len(score_cols) != 1:
         raise SubmissionError.single(
-            f"cannot tell which column of the header '{shown}' holds your scores. Name it "
+            f"cannot tell which column of the header '{echo}' holds your scores. Name it "
             "pred_score or prediction_score, and give only one such column.",
             line,
         )
@@ -103,11 +130,19 @@ class SubmissionReader:
         self.position = dict(zip(expected_ids, range(len(expected_ids)), strict=True))
         if len(self.position) != len(expected_ids):
             raise ValueError("expected_ids holds the same id twice")
+        # An id cell longer than every expected id is unknown; it is kept cut to this.
+        self.longest_id = max(MAX_SHOWN, *map(len, expected_ids)) if expected_ids else MAX_SHOWN
         self.phase_label = phase_label
         self.other_splits = other_splits or {}
 
     def _layout(self, first: list[str], line: int) -> tuple[bool, int, int, int]:
         """(has a header, id column, score column, values per row) from the first record."""
+        if len(first) > MAX_COLUMNS:
+            raise SubmissionError.single(
+                f"the first line has {len(first):,} values; a submission has two columns "
+                f"({ID_COLUMN},pred_score), or the test.csv columns and a score.",
+                line,
+            )
         names = {cell.strip().lower() for cell in first}
         if not names & set(KNOWN_COLUMNS):
             looks_like_id = first[0].strip() in self.position or first[0].strip().endswith(".wav")
@@ -128,63 +163,88 @@ class SubmissionReader:
     ) -> np.ndarray:
         """Predictions aligned to the expected ids, or SubmissionError (see read_submission)."""
         data = read_bytes(source, max_bytes)
-        text = decode(data)
-        if not text.strip():
-            raise SubmissionError.single("The file is empty.")
-        if '"' not in text and "\r" not in text.replace("\r\n", "\n"):
-            predictions = self._plain(text.replace("\r\n", "\n"))
+        body, first = body_of(data)
+        del data
+        if b'"' not in body and body.isascii():
+            predictions = self._plain(body)
             if predictions is not None:
                 return predictions
-        rows, lines = parse_rows(text)
-        return self._rows(rows, lines)
+        n = len(self.expected_ids)
+        lines = split_lines(
+            body,
+            first,
+            2 * n + EXTRA_LINES,
+            f"{self._phase()} has {n:,} items, so a submission has one line per item and a "
+            "header. Check that you chose the right file, and remove any empty lines.",
+        )
+        del body
+        return self._rows(records(lines, first))
 
-    def _plain(self, text: str) -> np.ndarray | None:
-        """The predictions of an unquoted file with one row per line and nothing wrong, read
-        without building a list per row; None when anything is unusual."""
-        header, _, body = text.partition("\n")
+    def _plain(self, body: bytes) -> np.ndarray | None:
+        """The predictions of an unquoted ASCII file with one row per line and nothing
+        wrong, read without building a list per row; None when anything is unusual."""
+        n = len(self.expected_ids)
+        if len(body) > PLAIN_LINE_BYTES * (n + 1):
+            return None  # longer than any file of plain short lines
+        end = body.find(b"\n")
+        header = body if end < 0 else body[:end]
+        if header.count(b",") >= MAX_COLUMNS:
+            return None
         try:
-            has_header, id_col, score_col, width = self._layout(header.split(","), 1)
+            has_header, id_col, score_col, width = self._layout(header.decode().split(","), 1)
         except SubmissionError:
             return None
-        if not has_header:
-            body = text
-        body = body.rstrip("\n")
-        n = len(self.expected_ids)
+        if has_header:
+            body = b"" if end < 0 else body[end + 1 :]
         # Exactly width - 1 commas on each of n lines: then the flat split lines up.
-        row = b"," * (width - 1)
-        if body.encode().translate(None, _NOT_SEPARATORS) != (row + b"\n") * (n - 1) + row:
+        if body.count(b"\n") != n - 1:
             return None
-        cells = body.replace("\n", ",").split(",")
+        row = b"," * (width - 1)
+        if body.translate(None, _NOT_SEPARATORS) != (row + b"\n") * (n - 1) + row:
+            return None
+        cells = body.decode().replace("\n", ",").split(",")
         try:
             return self._fast(cells[id_col::width], cells[score_col::width])
         except (KeyError, ValueError):
             return None
 
-    def _rows(self, rows: list[list[str]], lines: list[int]) -> np.ndarray:
-        # Blank lines before the first record and after the last are harmless.
-        start, end = 0, len(rows)
-        while end and _is_blank(rows[end - 1]):
-            end -= 1
-        while start < end and _is_blank(rows[start]):
-            start += 1
-        rows, lines = rows[start:end], lines[start:end]
-        if not rows:
+    def _rows(self, rows: Iterator[tuple[int, list[str]]]) -> np.ndarray:
+        """Read records one at a time, keeping of each only its id and score (cut to a
+        length no id or score has): memory stays small whatever the cells hold."""
+        # Blank lines before the first record are harmless.
+        found = next(((line, row) for line, row in rows if not _is_blank(row)), None)
+        if found is None:
             raise SubmissionError.single("The file is empty.")
-        has_header, id_col, score_col, width = self._layout(rows[0], lines[0])
-        if has_header:
-            rows, lines = rows[1:], lines[1:]
-        if not rows:
+        line, row = found
+        has_header, id_col, score_col, width = self._layout(row, line)
+        kept: list[_Record] = (
+            [] if has_header else [self._record(line, row, id_col, score_col, width)]
+        )
+        blanks: list[int] = []
+        for line, row in rows:
+            if _is_blank(row):
+                blanks.append(line)  # an error only if a record follows
+                continue
+            kept.extend(_Record(blank, EMPTY_LINE) for blank in blanks)
+            blanks.clear()
+            kept.append(self._record(line, row, id_col, score_col, width))
+        if not kept:
             raise SubmissionError.single("The file has a header but no predictions below it.")
         try:
-            if len(rows) != len(self.expected_ids) or set(map(len, rows)) != {width}:
+            if any(record.problem for record in kept):
                 raise ValueError
-            columns = list(zip(*rows, strict=True))
-            return self._fast(columns[id_col], columns[score_col])
+            return self._fast([r.item for r in kept], [r.score for r in kept])
         except (KeyError, ValueError):
-            problems, predictions = self._careful(rows, lines, width, id_col, score_col)
+            problems, predictions = self._careful(kept)
             if problems:
                 raise SubmissionError(problems)
             return predictions
+
+    def _record(self, line: int, row: list[str], id_col: int, score_col: int, width: int):
+        item = _cut(row[id_col].strip(), self.longest_id) if id_col < len(row) else ""
+        if len(row) != width:
+            return _Record(line, _width_message(row, width), item)
+        return _Record(line, None, item, _cut(row[score_col].strip(), MAX_SCORE_CHARS))
 
     def _fast(self, ids: Sequence[str], scores: Sequence[str]) -> np.ndarray:
         """The predictions of a file with nothing wrong, in C-level passes; else an exception.
@@ -194,8 +254,8 @@ class SubmissionReader:
         reads the file again row by row.
         """
         n = len(self.expected_ids)
-        if len(ids) != n:
-            raise ValueError
+        if len(ids) != n or max(map(len, scores)) > MAX_SCORE_CHARS:
+            raise ValueError  # (a score that long is refused, even where it parses)
         index = np.fromiter(map(self.position.__getitem__, ids), np.intp, count=n)
         if np.bincount(index, minlength=n).max() != 1:
             raise ValueError  # an id repeated, so another one missing
@@ -206,38 +266,23 @@ class SubmissionReader:
         predictions[index] = values
         return predictions
 
-    def _careful(
-        self,
-        rows: list[list[str]],
-        lines: list[int],
-        width: int,
-        id_col: int,
-        score_col: int,
-    ) -> tuple[list[Problem], np.ndarray]:
-        """Every problem, found row by row, and the predictions if there were none."""
+    def _careful(self, records: list[_Record]) -> tuple[list[Problem], np.ndarray]:
+        """Every problem, found record by record, and the predictions if there were none."""
         problems: list[Problem] = []
         predictions = np.full(len(self.expected_ids), np.nan)
         first_line: dict[str, int] = {}
         unknown: list[tuple[str, int]] = []
-        for row, line in zip(rows, lines, strict=True):
-            if _is_blank(row):
-                problems.append(
-                    Problem(
-                        line,
-                        "this line is empty; remove it (only the end of the file "
-                        "may have empty lines).",
-                    )
-                )
-                continue
-            if len(row) != width:
-                problems.append(Problem(line, _width_message(row, width)))
-            item = row[id_col].strip() if id_col < len(row) else ""
+        for line, problem, item, score in records:
+            if problem:
+                problems.append(Problem(line, problem))
+                if problem is EMPTY_LINE:
+                    continue
             if item:
                 if item in first_line:
                     problems.append(
                         Problem(
                             line,
-                            f"{item} appears again (first on line {first_line[item]}); "
+                            f"{shown(item)} appears again (first on line {first_line[item]}); "
                             "give each item exactly one prediction.",
                         )
                     )
@@ -245,14 +290,14 @@ class SubmissionReader:
                     first_line[item] = line
                     if item not in self.position:
                         unknown.append((item, line))
-            elif len(row) == width:
+            elif score is not None:
                 problems.append(Problem(line, f"the {ID_COLUMN} is empty."))
-            if len(row) == width:
-                message = _score_message(row[score_col])
+            if score is not None:
+                value, message = _score(score)
                 if message:
                     problems.append(Problem(line, message))
                 elif item in self.position:
-                    predictions[self.position[item]] = float(row[score_col])
+                    predictions[self.position[item]] = value
         summaries = []
         if unknown:
             summaries.append(Problem(None, self._unknown_message(unknown)))
@@ -272,10 +317,10 @@ class SubmissionReader:
 
     def _unknown_message(self, unknown: list[tuple[str, int]]) -> str:
         count = len(unknown)
-        shown = ", ".join(f"{item} (line {line})" for item, line in unknown[:FEW])
+        listed = ", ".join(f"{shown(item)} (line {line})" for item, line in unknown[:FEW])
         more = f" and {count - FEW:,} more" if count > FEW else ""
         noun = "id is" if count == 1 else "ids are"
-        message = f"{count:,} {ID_COLUMN} {noun} not in {self._phase()}: {shown}{more}."
+        message = f"{count:,} {ID_COLUMN} {noun} not in {self._phase()}: {listed}{more}."
         splits = [self._split_of(item) for item, _ in unknown[:FEW]]
         where = self.phase_label and f"this is the {self.phase_label} phase" or "not this one"
         notes = [
@@ -312,26 +357,29 @@ def _width_message(row: list[str], width: int) -> str:
     return message
 
 
-def _score_message(cell: str) -> str | None:
-    shown = cell.strip()
-    if not shown:
-        return "the score is empty; give a number."
+def _score(cell: str) -> tuple[float, str | None]:
+    """The cell's value, or NaN and what is wrong with it. Whitespace around the number
+    (as str.strip sees it) is ignored, and the stripped text is what is parsed."""
+    text = cell.strip()
+    if not text:
+        return NAN, "the score is empty; give a number."
+    echo = shown(text)
+    if len(text) > MAX_SCORE_CHARS:
+        return NAN, f"the score '{echo}' is too long to be a number; give one such as 7.25."
     try:
-        value = float(shown)
+        value = float(text)
     except ValueError:
-        if len(shown) > 30:
-            shown = shown[:30] + "…"
-        return f"the score '{shown}' is not a number."
+        return NAN, f"the score '{echo}' is not a number."
     if value != value:
-        return "the score is NaN (not a number); give a finite number."
+        return NAN, "the score is NaN (not a number); give a finite number."
     if value in (float("inf"), float("-inf")):
-        return f"the score '{shown}' is infinite (or too large); give a finite number."
+        return NAN, f"the score '{echo}' is infinite (or too large); give a finite number."
     if abs(value) > MAX_ABS_SCORE:
-        return (
-            f"the score '{shown}' is far outside the 0–10 scale; scores must lie between "
+        return NAN, (
+            f"the score '{echo}' is far outside the 0–10 scale; scores must lie between "
             f"-{MAX_ABS_SCORE:,.0f} and {MAX_ABS_SCORE:,.0f}."
         )
-    return None
+    return value, None
 
 
 def read_submission(

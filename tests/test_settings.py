@@ -57,6 +57,11 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path):
         ("STALE_QUEUED_SECONDS", "-5"),
         ("THROTTLE_UPLOADS", "lots"),
         ("CACHE_URL", "memcached://x"),
+        ("TRUSTED_PROXIES", "-1"),
+        ("TRUSTED_PROXIES", "two"),
+        ("HTTPS", "maybe"),
+        ("PUBLIC_SCORE_DECIMALS", "-1"),
+        ("THROTTLE_SIGNUP", "many"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(tmp_path, name, value):

@@ -3,15 +3,30 @@ team's submissions. Metrics are shown to four decimals; --json gives full precis
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 METRICS = [("SRCC", "srcc"), ("LCC", "lcc"), ("KTAU", "ktau"), ("MSE", "mse")]
 
 
+# Control, format (direction overrides, zero-width), separator and unassigned characters.
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def printable(text: Any) -> str:
+    """The server's text without characters that would act on the terminal (ESC, BEL,
+    line ends, right-to-left overrides) instead of being shown."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) not in _HIDDEN)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> str:
     """Columns padded to their widest cell, two spaces apart, no trailing blanks. align
     holds one character a column, "<" (the default) or ">"."""
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
     align = align.ljust(len(widths), "<")
     lines = []
@@ -47,13 +62,13 @@ def scores_table(scores: Sequence[dict[str, Any]]) -> str:
 def submission_text(submission: dict[str, Any]) -> str:
     """What `status` prints: the submission, then its visible scores or why it failed."""
     status = submission["status"]
-    head = (
+    head = printable(
         f"Submission {submission['id']} {status}: system {submission['system_name']}, "
         f"team {submission['team']}, {submission['phase']} phase, "
         f"submitted {when(submission.get('submitted_at'))} UTC" + _marks(submission)
     )
     if status == "failed":
-        return f"{head}\nReason: {submission.get('reason') or '(none given)'}"
+        return f"{head}\nReason: {printable(submission.get('reason') or '(none given)')}"
     if status != "scored":
         return head
     if not submission["scores"]:

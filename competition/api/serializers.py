@@ -3,12 +3,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from competition.access import visible_scores
+from competition import names
+from competition.access import shown_reason, visible_scores
 from competition.models import Competition, Phase, Split, Submission
 
 
 class MetricsSerializer(serializers.Serializer):
-    """The four metrics at full precision, and the number of pairs they cover."""
+    """The four metrics, and the number of pairs they cover: at full precision, except the
+    public split of a cut test phase before the reveal (PUBLIC_SCORE_DECIMALS)."""
 
     srcc = serializers.FloatField()
     lcc = serializers.FloatField()
@@ -35,6 +37,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     disqualified = serializers.CharField(
         source="disqualified_reason", help_text="The reason, when it is disqualified; else ''."
     )
+    reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
@@ -59,13 +62,17 @@ class SubmissionSerializer(serializers.ModelSerializer):
         scores = visible_scores(submission, self.context["request"].user)
         return ScoreSerializer(scores, many=True).data
 
+    def get_reason(self, submission) -> str:
+        """Why it failed, or notes on the scores the caller may see."""
+        return shown_reason(submission, visible_scores(submission, self.context["request"].user))
+
 
 class SubmissionUploadSerializer(serializers.Serializer):
     """The multipart form of an upload (documentation: the view reads the fields itself,
     so that every problem comes back in the same `errors` list as on the web form)."""
 
     file = serializers.FileField(help_text="The CSV: wav_file_name,prediction_score")
-    system_name = serializers.CharField(max_length=100)
+    system_name = serializers.CharField(max_length=64, help_text=names.SYSTEM_NAME_RULE)
 
 
 class ErrorsSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ import competition.system_models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("competition", "0003_phase_life"),
+        ("competition", "0006_phase_life"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,6 @@ has the texts alone, as the public file had during the challenge. Audio comes on
 paths stored on items, resolved inside the dataset root: no request names a path.
 """
 
-import csv
 import logging
 import zipfile
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.urls import reverse
 
+from competition import csv_safe
 from competition.access import get_competition, is_organizer
 from competition.models import Competition, Item, Phase, Rating
 
@@ -111,7 +111,8 @@ class _Echo:
 
 
 def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    """A CSV download, streamed; cells a spreadsheet would run as formulas are neutralised."""
+    writer = csv_safe.writer(_Echo())
 
     def lines():
         yield writer.writerow(header)

@@ -1,6 +1,5 @@
 """Leaderboards per phase and split, by team or by system, and their downloads."""
 
-import csv
 import io
 import json
 import logging
@@ -9,9 +8,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from competition import history, leaderboard, signals
+from competition import csv_safe, history, leaderboard, signals
 from competition.access import get_phase, is_organizer, ordered_phases, team_of
-from competition.csv_safe import safe_cell
 from competition.views import systems
 
 log = logging.getLogger(__name__)
@@ -105,9 +103,8 @@ def board_download(request, slug, kind, fmt):
         response = HttpResponse(body, content_type="application/json")
     else:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(leaderboard.COLUMNS)
-        writer.writerows([[safe_cell(r[c]) for c in leaderboard.COLUMNS] for r in records])
+        rows = [[r[c] for c in leaderboard.COLUMNS] for r in records]
+        csv_safe.write_rows(out, [leaderboard.COLUMNS, *rows])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -14,16 +14,19 @@ from competition.access import (
     get_submission_for_user,
     is_score_hidden,
     ordered_phases,
+    shown_reason,
     team_of,
     visible_scores,
 )
 from competition.forms import SubmissionForm
 from competition.models import Score, Submission
+from competition.throttling import UploadThrottle, throttle
 
 PENDING = (Submission.QUEUED, Submission.SCORING)
 
 
 @login_required
+@throttle(UploadThrottle)  # the API's upload budget: one count per user, whichever door
 def submit(request, slug):
     competition = get_competition(slug)
     if request.method == "POST":
@@ -77,6 +80,7 @@ def my_submissions(request, slug):
         submissions = list(with_scores(team.submissions.all()))
         for submission in submissions:
             submission.shown_scores = visible_scores(submission, request.user)
+            submission.shown_reason = shown_reason(submission, submission.shown_scores)
             submission.hidden_splits = _hidden_splits(submission, request.user)
     phases = ordered_phases(competition)
     now = timezone.now()
@@ -139,6 +143,7 @@ def submission_detail(request, submission_id):
     submission = get_submission_for_user(request, submission_id)
     submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
     submission.shown_scores = visible_scores(submission, request.user)
+    submission.shown_reason = shown_reason(submission, submission.shown_scores)
     submission.hidden_splits = _hidden_splits(submission, request.user)
     context = {
         "competition": submission.phase.competition,

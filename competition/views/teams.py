@@ -32,12 +32,11 @@ def team(request, slug):
             )
         return redirect("team", slug=slug)
     chosen = {"create": create, "join": join}.get(action)
-    if chosen is not None and chosen.is_valid():
-        joined = chosen.save()
-        if joined is not None:
-            verb = "created" if action == "create" else "joined"
-            messages.success(request, f"You {verb} team {joined.name}.")
-            return redirect("team", slug=slug)
+    joined = chosen.try_save() if chosen is not None and chosen.is_valid() else None
+    if joined is not None:
+        verb = "created" if action == "create" else "joined"
+        messages.success(request, f"You {verb} team {joined.name}.")
+        return redirect("team", slug=slug)
     current = team_of(user, competition)
     may_change = current is None or may_leave(current)
     context = {

@@ -45,7 +45,7 @@ def test_a_nul_character_in_a_query_is_a_bad_request(anonymous, competition, url
 def test_a_system_name_with_a_control_character_is_refused(api_alice, validation):
     response = api_alice.post(SUBMIT, {"file": csv_upload(validation), "system_name": "a\tb"})
     assert response.status_code == 400
-    assert "control character" in response.json()["errors"][0]
+    assert "control or invisible character U+0009" in response.json()["errors"][0]
     assert not Submission.objects.exists()
 
 

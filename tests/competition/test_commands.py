@@ -133,7 +133,7 @@ def test_submit_refuses_a_closed_phase(competition, tmp_path):
 
 def test_submit_refuses_a_team_name_too_long_to_store(competition, tmp_path):
     phase = competition.phases.get(kind="validation")
-    with pytest.raises(CommandError, match="longer than 100"):
+    with pytest.raises(CommandError, match="101 characters long; the limit is 100"):
         submit_file(tmp_path, phase, team="t" * 101)
 
 

@@ -79,9 +79,7 @@ def _team(phase):
 
 
 def test_the_test_phase_can_be_cut_into_public_and_private_parts(dataset):
-    call_command(
-        "import_dataset", str(dataset), competition="demo", test_public_fraction=0.25, seed=3
-    )
+    call_command("import_dataset", str(dataset), competition="demo", test_public_fraction=0.25)
     test = Phase.objects.get(kind="test")
     splits = {s.name: s for s in test.splits.all()}
     assert splits["public"].visibility == Split.PUBLIC

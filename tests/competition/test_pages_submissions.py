@@ -125,7 +125,7 @@ def test_every_team_member_sees_the_teams_submissions(validation, aurora, bob, s
     Membership.objects.create(team=aurora, user=bob)
     submission = scored_submission(validation, aurora)
     client = Client()
-    client.login(username="bob", password=PASSWORD)
+    client.post("/accounts/login/", {"username": "bob", "password": PASSWORD})
     assert client.get(f"/submissions/{submission.pk}/").status_code == 200
 
 

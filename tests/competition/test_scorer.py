@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import scoring
-from competition import scorer
+from competition import access, scorer
 from competition.models import Phase, Score, Submission
 from competition.submitting import submit
 from tests.factories import make_competition, make_team, truth_of, upload
@@ -90,8 +90,9 @@ def test_constant_predictions_are_scored_with_a_note(competition, team):
     scorer.score_submission(submission.pk)
     submission.refresh_from_db()
     assert submission.status == Submission.SCORED
-    assert "same value" in submission.reason
-    assert submission.scores.get().srcc == 0.0
+    score = submission.scores.get()
+    assert score.srcc == 0.0 and score.constant_prediction
+    assert "same value" in access.shown_reason(submission, [score])
 
 
 def test_a_submission_for_changed_items_fails_with_a_reason(competition, team):

@@ -11,18 +11,23 @@ import sys
 import pytest
 from django.core.management import call_command
 
-from competition.models import Phase
+from competition.models import Phase, Standing, Submission
 from results import analysis
 from tests.factories import make_team
 from tests.results.conftest import noisy
 
 pytestmark = pytest.mark.django_db
+FORMULA = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture
 def analysed(test_phase, aurora, borealis, scored_submission, competition, validation):
     scored_submission(test_phase, aurora, "Aurora_01", noisy(test_phase, 0.5, 1))
-    scored_submission(test_phase, borealis, "=cmd|' /C calc'!A0", noisy(test_phase, 6, 3))
+    scored_submission(test_phase, borealis, "Borealis_01", noisy(test_phase, 6, 3))
+    # A formula for a system name: refused today, but one stored before the rule must still
+    # come out of every export neutralised.
+    for model in (Submission, Standing):
+        model.objects.filter(system_name="Borealis_01").update(system_name=FORMULA)
     organizers = make_team(competition, "Organizers")
     scored_submission(test_phase, organizers, "Baseline", noisy(test_phase, 5, 4), baseline=True)
     scored_submission(validation, aurora, "Aurora_01", noisy(validation, 0.5, 1))

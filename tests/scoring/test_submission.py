@@ -19,7 +19,7 @@ from scoring import (
     read_submission,
     write_submission,
 )
-from scoring.rawfile import parse_rows as _parse_rows
+from scoring.rawfile import records
 
 EXPECTED = np.arange(10) * 0.5  # what submission_text writes for the ten test ids
 
@@ -410,10 +410,13 @@ def test_any_near_csv_text_raises_only_submission_errors(lines):
 @given(st.text(alphabet=st.sampled_from("a1.,;\r\n\t \x00\x0c\x85\u2028é"), max_size=60))
 def test_quote_free_files_split_exactly_as_the_csv_module_reads_them(text):
     # The reader skips the csv module for files without quotes: it must not change a thing.
-    rows, lines = _parse_rows(text)
-    expected = [row or [""] for row in csv.reader(io.StringIO(text, newline=""))]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = list(records([line.encode() for line in lines], 3))
+    rows, starts = [row for _, row in found], [line for line, _ in found]
+    joined = "\n".join(lines) + "\n"
+    expected = [row or [""] for row in csv.reader(io.StringIO(joined, newline=""))]
     assert rows == expected
-    assert lines == list(range(1, len(rows) + 1))
+    assert starts == list(range(3, len(rows) + 3))
 
 
 # --- one reader per phase -------------------------------------------------------------------

@@ -39,8 +39,13 @@ class Command(BaseCommand):
         parser.add_argument("path", help="the XACLE_dataset folder (meta_data/, wav/)")
         parser.add_argument("--competition", required=True, metavar="SLUG")
         parser.add_argument("--title")
-        parser.add_argument("--test-public-fraction", type=float, metavar="F")
-        parser.add_argument("--seed", type=int, default=0, help="seed of the public/private cut")
+        parser.add_argument(
+            "--test-public-fraction",
+            type=float,
+            metavar="F",
+            help="cut the test phase: this share of its items (chosen with a secret seed, "
+            "kept with the phase) is public",
+        )
         parser.add_argument(
             "--resource-cutoff",
             type=cutoff_date,
@@ -67,7 +72,6 @@ class Command(BaseCommand):
                 options["competition"],
                 title=options["title"],
                 test_public_fraction=options["test_public_fraction"],
-                seed=options["seed"],
                 progress=on_terminal(),
                 opens_at=opens,
                 closes_at=closes,

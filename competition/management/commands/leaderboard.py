@@ -1,12 +1,11 @@
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from competition import leaderboard
-from competition.csv_safe import safe_cell
+from competition import csv_safe, leaderboard
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
+from competition.names import printable
 
 TABLE_HEADER = "team system  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
@@ -37,9 +36,8 @@ class Command(BaseCommand):
         board = leaderboard.build(phase, split, options["by"], organizer=True)
         records = [leaderboard.record(row) for row in board.rows]
         if options["format"] == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(leaderboard.COLUMNS)
-            writer.writerows([[safe_cell(r[k]) for k in leaderboard.COLUMNS] for r in records])
+            rows = [[r[k] for k in leaderboard.COLUMNS] for r in records]
+            csv_safe.write_rows(self.stdout, [leaderboard.COLUMNS, *rows])
         elif options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -63,8 +61,10 @@ class Command(BaseCommand):
             team_rank = r["team_rank"] if r["team_rank"] != "" else "-"
             system_rank = r["system_rank"] if r["system_rank"] != "" else "-"
             mark = {"team": " (final)", "auto": " (auto)"}.get(r["selection"], "")
-            system = r["system"] + (" (baseline)" if r["baseline"] else "") + mark
+            # Names are the participants': no control character reaches the terminal.
+            team, system = printable(r["team"]), printable(r["system"])
+            system += (" (baseline)" if r["baseline"] else "") + mark
             self.stdout.write(
-                f"{team_rank:>4} {system_rank:>6}  {r['team'][:24]:<24} {system[:28]:<28} "
+                f"{team_rank:>4} {system_rank:>6}  {team[:24]:<24} {system[:28]:<28} "
                 f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
             )

@@ -16,7 +16,7 @@ def organizer_team(competition) -> Team:
     team = Team.objects.filter(competition=competition, is_organizer=True).first()
     if team is None:
         name, number = ORGANIZERS, 2
-        while Team.objects.filter(competition=competition, name=name).exists():
+        while Team.look_alikes(competition, name).exists():
             name, number = f"{ORGANIZERS} {number}", number + 1
         team = Team.objects.create(competition=competition, name=name, is_organizer=True)
     return team

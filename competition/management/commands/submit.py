@@ -1,24 +1,21 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 import scoring
-from competition import dates, quotas
+from competition import dates, names, quotas
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase, Team
-from competition.names import canonical
 from competition.submitting import Refused, submit
 
 
 def find_team(competition, name: str) -> Team | None:
-    """The team whose name reads as `name` (the form's comparison: NFKC, case folded)."""
-    wanted = canonical(name.strip())
-    for team in Team.objects.filter(competition=competition, is_organizer=False):
-        if canonical(team.name) == wanted:
-            return team
-    return None
+    """The participants' team whose name reads as `name` (the form's comparison: NFKC,
+    case folded), or None."""
+    return Team.look_alikes(competition, name.strip()).filter(is_organizer=False).first()
 
 
 class Command(BaseCommand):
@@ -45,9 +42,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         competition = get_competition(options["competition"])
         phase = get_phase(competition, options["phase"])
-        name = options["team"].strip()
-        if len(name) > Team._meta.get_field("name").max_length:
-            raise CommandError("--team is longer than 100 characters.")
+        try:
+            name = names.clean_display_name(options["team"], "team name", 100)
+        except ValidationError as error:
+            raise CommandError(f"--team: {error.messages[0]}")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")

@@ -13,7 +13,7 @@ def default_max_final(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("competition", "0002_standings"),
+        ("competition", "0005_security"),
     ]
 
     operations = [
