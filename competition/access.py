@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from competition.models import Competition, Membership, Phase, Score, Split, Submission
+from competition.models import Competition, Membership, Phase, Score, Split, Submission, Team
 
 NO_SUBMISSION = "No such submission."
 CONSTANT_NOTE = (
@@ -124,6 +124,38 @@ def is_score_hidden(submission: Submission, split, user) -> bool:
     if submission.is_late and not phase.is_revealed:
         return True
     return not phase.is_split_visible(split)
+
+
+def is_member(user, team) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and team is not None
+        and Membership.objects.filter(user=user, team=team).exists()
+    )
+
+
+def may_see_team_material(user, team, phase) -> bool:
+    """A system's description: its team and organizers always, everyone after the reveal."""
+    return phase.is_revealed or is_organizer(user) or is_member(user, team)
+
+
+def may_see_report(user, report) -> bool:
+    """A team's technical report: its team and organizers, everyone once the test phase
+    (the one whose board links it) is revealed."""
+    if is_organizer(user) or is_member(user, report.team):
+        return True
+    return Phase.objects.filter(
+        competition_id=report.competition_id, kind=Phase.TEST, leaderboard=Phase.REVEALED
+    ).exists()
+
+
+def may_see_census(user, phase) -> bool:
+    return phase.is_revealed or is_organizer(user)
+
+
+def get_team(competition, name: str) -> Team:
+    return get_object_or_404(Team, competition=competition, name=name)
 
 
 def may_see_results(phase: Phase, user) -> bool:

@@ -25,7 +25,8 @@ class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
     fields = ["kind", "opens_at", "closes_at", "leaderboard", "max_submissions_per_day",
-              "max_submissions_total", "max_final", "accept_late", "ratings_published"]  # fmt: skip
+              "max_submissions_total", "max_final", "accept_late", "ratings_published",
+              "require_description"]  # fmt: skip
 
 
 @admin.register(Competition)
@@ -281,3 +282,7 @@ class ScoreAdmin(admin.ModelAdmin):
     list_display = ["submission", "split", "srcc", "lcc", "ktau", "mse", "n"]
     list_filter = ["split__phase__competition", "split__name"]
     raw_id_fields = ["submission"]
+
+
+# Resources, descriptions and reports (issue 13) have their own admin module.
+from competition import system_admin  # noqa: E402, F401

@@ -21,7 +21,8 @@ class Competition(models.Model):
     resource_cutoff = models.DateField(
         null=True,
         blank=True,
-        help_text="External data and pretrained models must have been public before this date.",
+        help_text="External data and pretrained models must have been released on or before "
+        "this date.",
     )
     dataset_root = models.CharField(
         max_length=500,
@@ -85,6 +86,10 @@ class Phase(models.Model):
     )
     final_selection_closes_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty: when the phase closes. May be later."
+    )
+    require_description = models.BooleanField(
+        default=False,
+        help_text="Every final system (the systems that enter the ranking) needs a description.",
     )
     # Which rule the standings were last built under (see competition.standings): a phase
     # that closes on its own clock has its standings rebuilt on the next read.
@@ -480,3 +485,11 @@ class Standing(models.Model):
 
     def __str__(self):
         return f"{self.team} / {self.system_name} on {self.split}"
+
+
+# The systems' descriptions, declared resources and reports live in their own module.
+from competition.system_models import (  # noqa: E402, F401
+    Report,
+    ResourceDeclaration,
+    SystemDescription,
+)

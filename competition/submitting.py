@@ -3,6 +3,7 @@ baseline: read and check the file at once, store it, queue it for the workers.""
 
 import logging
 import uuid
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -12,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import scoring
-from competition import dates, names, quotas, truth
+from competition import dates, descriptions, names, quotas, truth
 from competition.models import Competition, Membership, Phase, Submission, Team
+from scoring.description import Description
 
 log = logging.getLogger(__name__)
 
@@ -109,51 +111,110 @@ def submit(
     user=None,
     is_baseline: bool = False,
     check_open: bool = True,
+    description: str | bytes | None = None,
 ) -> Submission:
     """Check, store and queue a submission; raise Refused (nothing stored) when the phase
-    takes none now or the team's quota is spent, scoring.SubmissionError when the file or
-    the system name is at fault. Organizers' own reference systems and forced submissions
-    pass check_open=False (no window, no quota). A refused file costs no quota. After the
-    close of a phase that accepts late work, the submission is marked late."""
+    takes none now or the team's quota is spent, scoring.SubmissionError when the file, the
+    system name or the description (YAML, optional) is at fault. Organizers' own reference
+    systems and forced submissions pass check_open=False (no window, no quota). A refused
+    file costs no quota. After the close of a phase that accepts late work, the submission
+    is marked late."""
     now = timezone.now()
     late = check_window(phase, now) if check_open else False
     system_name = check_system_name(system_name, team)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
     predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
+    entry = Entry(system_name, filename, data, predictions)
+    if description is not None:
+        entry.description = descriptions.check(phase, system_name, description)
+        entry.description_text = description
+    return store(phase, team, [entry], now, user=user, late=late, is_baseline=is_baseline,
+                 check_open=check_open)[0]  # fmt: skip
+
+
+@dataclass
+class Entry:
+    """One checked system, ready to be stored."""
+
+    system_name: str
+    filename: str
+    data: bytes
+    predictions: np.ndarray
+    description: Description | None = None
+    description_text: str | bytes = ""
+
+
+def store(
+    phase: Phase,
+    team: Team,
+    entries: list[Entry],
+    now,
+    *,
+    user=None,
+    late: bool = False,
+    is_baseline: bool = False,
+    check_open: bool = True,
+    on_stored=None,
+) -> list[Submission]:
+    """Store checked submissions (and their descriptions) in one transaction, after the
+    quota allowed all of them, and queue them once it commits. `on_stored` runs inside the
+    transaction (a package's report)."""
     with transaction.atomic():
-        used_grant = _check_quota(phase, team, now, user) if check_open else False
-        submission = Submission(
-            team=team,
-            phase=phase,
-            submitted_by=user,
-            system_name=system_name,
-            original_filename=(filename or "submission.csv")[-255:],
-            predictions=np.ascontiguousarray(predictions, dtype=np.float64).tobytes(),
-            submitted_at=now,
-            queued_at=now,
-            is_baseline=is_baseline,
-            is_late=late,
-            used_grant=used_grant,
+        grants = (
+            _check_quota(phase, team, now, user, len(entries))
+            if check_open
+            else [False] * len(entries)
         )
-        # The stored name is ours, not the participant's: no path tricks, no clashes.
-        submission.file.save(f"{team.pk}-{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
-        submission.save()
-        transaction.on_commit(lambda: enqueue([submission.pk]))
-    return submission
+        submissions = []
+        for entry, used_grant in zip(entries, grants, strict=True):
+            submission = Submission(
+                team=team,
+                phase=phase,
+                submitted_by=user,
+                system_name=entry.system_name,
+                original_filename=(entry.filename or "submission.csv")[-255:],
+                predictions=np.ascontiguousarray(entry.predictions, dtype=np.float64).tobytes(),
+                submitted_at=now,
+                queued_at=now,
+                is_baseline=is_baseline,
+                is_late=late,
+                used_grant=used_grant,
+            )
+            # The stored name is ours, not the participant's: no path tricks, no clashes.
+            name = f"{team.pk}-{uuid.uuid4().hex}.csv"
+            submission.file.save(name, ContentFile(entry.data), save=False)
+            submission.save()
+            if entry.description is not None:
+                descriptions.save(phase, team, entry.description, entry.description_text, user)
+            submissions.append(submission)
+        if on_stored is not None:
+            on_stored()
+        ids = [submission.pk for submission in submissions]
+        transaction.on_commit(lambda: enqueue(ids))
+    return submissions
 
 
-def _check_quota(phase: Phase, team: Team, now, user=None) -> bool:
-    """Refuse a submission over the phase's limits; True when it takes one of the team's
+def _check_quota(phase: Phase, team: Team, now, user=None, count: int = 1) -> list[bool]:
+    """Refuse submissions over the phase's limits (all of them, when `count` would pass it:
+    a package is taken whole or not at all); for each, whether it takes one of the team's
     extra grants. The team's row is locked so that two uploads at once cannot both take
     the last one."""
     Team.objects.select_for_update().filter(pk=team.pk).exists()
     quota = quotas.quota(phase, team, now, users=[user])
-    if quota.within_limits:
-        return False
-    if quota.extra > 0:
-        return True
+    limits = [n for n in (quota.left_today, quota.left_total) if n is not None]
+    within = min(limits) if limits else count
+    if count <= within + quota.extra:
+        return [i >= within for i in range(count)]
     retry = quota.next_at and dates.seconds_until(quota.next_at, now)
-    raise Refused(quotas.QUOTA_EXCEEDED, quota.refusal(), 429, retry_after=retry or None)
+    message = quota.refusal()
+    if count > 1 and within + quota.extra > 0:
+        left = within + quota.extra
+        message = (
+            f"The package holds {count} systems, but your team may make {left} more "
+            f"submission{'s' if left != 1 else ''} to the {phase.kind} phase now; nothing "
+            "was stored."
+        )
+    raise Refused(quotas.QUOTA_EXCEEDED, message, 429, retry_after=retry or None)
 
 
 def enqueue(submission_ids) -> int:

@@ -167,3 +167,50 @@ def scored(
             submission=submission, split=split, srcc=srcc, lcc=lcc, ktau=ktau, mse=mse, n=6
         )
     return submission
+
+
+def description_yaml(system, **fields) -> str:
+    """A valid description of the system (XACLE's YAML keys); `fields` replace the values."""
+    from scoring.description import Description
+
+    values = {
+        "system_name": system, "audio_encoders": ["M2D-CLAP"], "text_encoders": ["M2D-CLAP"],
+        "predictor": "Transformer + MLP", "losses": ["MSE", "ranking"], "parameters": 86_000_000,
+        "external_data": [], "pretrained_models": [],
+    }  # fmt: skip
+    values.update(fields)
+    return Description(**values).to_yaml()
+
+
+def pdf_bytes(pages=2) -> bytes:
+    """A real PDF with blank pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def package_zip(files: dict[str, bytes | str]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def xacle_package(phase, systems, report: bytes | None = None, **overrides) -> bytes:
+    """A package of the phase with a CSV and a YAML per system (and a report)."""
+    files = {}
+    for system in systems:
+        files[f"{system}.csv"] = csv_bytes(phase)
+        files[f"{system}.yaml"] = description_yaml(system)
+    if report is not None:
+        files["report.pdf"] = report
+    files.update(overrides)
+    return package_zip(files)

@@ -136,13 +136,22 @@ class Client:
     # The endpoints. `missing` words the 404 of each: what was asked for and not found.
 
     def submit(
-        self, competition: str, phase: str, system_name: str, filename: str, content: bytes
+        self,
+        competition: str,
+        phase: str,
+        system_name: str,
+        filename: str,
+        content: bytes,
+        description: tuple[str, bytes] | None = None,
     ) -> dict[str, Any]:
-        """Upload a CSV for the caller's team; the new submission (status queued, usually).
-        A refused file raises ApiError whose `lines` are the server's messages."""
-        body, content_type = encode_multipart(
-            {"system_name": system_name}, {"file": (filename, content)}
-        )
+        """Upload a CSV (with an optional description: (filename, YAML)) or an XACLE
+        package (.zip) for the caller's team; the new submission, or for a package
+        {"submissions": [...], "quota": ...}. A refused file raises ApiError whose `lines`
+        are the server's messages."""
+        files = {"file": (filename, content)}
+        if description is not None:
+            files["description"] = description
+        body, content_type = encode_multipart({"system_name": system_name}, files)
         answer = self.request(
             "POST",
             f"{_phase_path(competition, phase)}submissions/",

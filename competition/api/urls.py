@@ -1,6 +1,6 @@
 from django.urls import path
 
-from competition.api import views
+from competition.api import systems, views
 
 app_name = "api"
 
@@ -17,6 +17,14 @@ urlpatterns = [
         views.SampleSubmissionView.as_view(),
         name="sample_submission",
     ),
+    path(
+        PHASE + "teams/<path:team>/systems/<path:system_name>/description/",
+        systems.DescriptionView.as_view(),
+        name="description",
+    ),
+    path(PHASE + "census/", systems.CensusView.as_view(), name="census"),
+    path("competitions/<slug:slug>/resources/", systems.ResourcesView.as_view(), name="resources"),
+    path("competitions/<slug:slug>/report/", systems.ReportView.as_view(), name="report"),
     path("submissions/<int:submission_id>/", views.SubmissionView.as_view(), name="submission"),
     path("submissions/<int:submission_id>/select/", views.SelectView.as_view(), name="select"),
     path(

@@ -26,7 +26,7 @@ from competition.api import serializers, throttles
 from competition.models import Competition, Submission
 from competition.submitting import Refused
 from competition.truth import phase_ids
-from competition.upload_handlers import accept_upload, too_large_message
+from competition.upload_handlers import accept_upload, is_package, too_large_message
 from competition.views.downloads import csv_response
 from competition.views.leaderboards import pick_split
 from competition.views.pages import phases_with_splits
@@ -126,30 +126,41 @@ class PhaseSubmissionsView(APIView):
     )
     def post(self, request, slug, phase):
         """Submit a CSV for the caller's team (a team of one is made for a participant
-        with none). A file with problems is refused with all of them; nothing is stored."""
+        with none), with an optional `description` (YAML, text or file); or an XACLE
+        package (.zip: NAME.csv + NAME.yaml per system, at most one PDF report), which
+        answers `{"submissions": [...]}`, one per system. A file with problems is refused
+        with all of them; nothing is stored."""
         phase = get_phase(slug, phase)
+        uploaded = request.FILES.get("file")
         try:
-            submission = accept_upload(
+            submissions = accept_upload(
                 request,
                 phase,
                 request.data.get("system_name", ""),
-                request.FILES.get("file"),
+                uploaded,
+                description=request.data.get("description"),
             )
         except Refused as exc:
             return refused(exc)
         except scoring.SubmissionError as exc:
             return errors(*exc.messages())
-        submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
-        data = serializers.SubmissionSerializer(submission, context={"request": request}).data
+        ids = [submission.pk for submission in submissions]
+        found = with_scores(Submission.objects.filter(pk__in=ids).order_by("pk"))
+        data = serializers.SubmissionSerializer(found, many=True, context={"request": request})
+        data = data.data
         # What is left after this one, so that a script needs no second request to know.
-        quota = quotas.quota(phase, submission.team, timezone.now(), users=[request.user])
-        data["quota"] = serializers.QuotaSerializer(quota.as_dict()).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        quota = quotas.quota(phase, submissions[0].team, timezone.now(), users=[request.user])
+        quota = serializers.QuotaSerializer(quota.as_dict()).data
+        if is_package(uploaded):
+            body = {"submissions": data, "quota": quota}
+        else:
+            body = {**data[0], "quota": quota}
+        return Response(body, status=status.HTTP_201_CREATED)
 
     def handle_exception(self, exc):
         # Raised by the upload handler while the body streams in, before any view code.
         if isinstance(exc, RequestDataTooBig):
-            return errors(too_large_message())
+            return errors(too_large_message(getattr(self.request, "upload_too_large", None)))
         return super().handle_exception(exc)
 
 

@@ -55,6 +55,12 @@ def paragraphs(text: str):
 
 
 @register.filter
+def system_key(row) -> str:
+    """A board row's system as "team id/system name" (see views.systems.board_extras)."""
+    return f"{row.team_id}/{row.system}"
+
+
+@register.filter
 def lookup(mapping, key):
     """mapping[key], or None: for per-row values other apps add to a page."""
     if not mapping:

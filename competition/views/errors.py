@@ -8,7 +8,9 @@ from competition.upload_handlers import too_large_message
 
 
 def bad_request(request, exception=None):
-    message = too_large_message() if isinstance(exception, RequestDataTooBig) else None
+    message = None
+    if isinstance(exception, RequestDataTooBig):
+        message = too_large_message(getattr(request, "upload_too_large", None))
     return render(request, "400.html", {"message": message}, status=400)
 
 

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from competition import dataset_summary, dates
+from competition import dataset_summary, dates, resources
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
 from competition.signals import overview_sections
@@ -52,6 +52,7 @@ def overview(request, slug):
         "deadline": next_deadline(phases, timezone.now()),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "resources": resources.approved(competition),
         "dataset": dataset_summary.summary(competition),
         "sections": [
             html

@@ -31,12 +31,14 @@ def submit(request, slug):
     competition = get_competition(slug)
     if request.method == "POST":
         form = SubmissionForm(competition, request.POST, request.FILES)
-        submission = form.submit(request)
-        if submission is not None:
-            messages.success(
-                request,
-                f"Submission #{submission.pk} ({submission.system_name}) is queued for scoring.",
-            )
+        submissions = form.submit(request)
+        if submissions is not None:
+            for submission in submissions:
+                messages.success(
+                    request,
+                    f"Submission #{submission.pk} ({submission.system_name}) is queued for "
+                    "scoring.",
+                )
             return redirect("my_submissions", slug=slug)
         status = form.refusal.status if form.refusal else 400
     else:
@@ -158,15 +160,18 @@ def submission_file(request, submission_id):
 
 def file_response(submission: Submission) -> FileResponse:
     """The file as the team uploaded it, under the name it had."""
-    if not submission.file:
+    return stored_file(submission.file, submission.original_filename or "submission.csv",
+                       "text/csv")  # fmt: skip
+
+
+def stored_file(field, filename: str, content_type: str, attachment=True) -> FileResponse:
+    """A stored upload (a submission's CSV, a report's PDF); 404 when it is gone."""
+    if not field:
         raise Http404("The file is gone")
     try:
-        handle = submission.file.open("rb")
+        handle = field.open("rb")
     except FileNotFoundError:
         raise Http404("The file is gone")
     return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=submission.original_filename or "submission.csv",
-        content_type="text/csv",
+        handle, as_attachment=attachment, filename=filename, content_type=content_type
     )

@@ -10,7 +10,16 @@ from django.core.cache import cache
 
 from accounts import tokens
 from competition import scorer, submitting, truth
-from tests.factories import csv_bytes, make_competition, make_team, make_user
+from competition.models import SystemDescription
+from tests.factories import (
+    csv_bytes,
+    description_yaml,
+    make_competition,
+    make_team,
+    make_user,
+    package_zip,
+    xacle_package,
+)
 from xacle_cli.__main__ import main
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,11 +158,21 @@ def test_the_readmes_client_examples_run_as_written_on_the_demo(
         line = line.replace("status 17", f"status {own}")
         args = shlex.split(line.replace("select 17", f"select {test_submission}"))
         if args[0] == "submit":
-            (tmp_path / args[1]).write_text(
+            sample = (
                 open("sample_submission.csv").read()
                 if "--phase" not in args
                 else sample_for(capsys, "test")
             )
+            if args[1].endswith(".zip"):  # an XACLE package of one system
+                system = args[1][: -len(".zip")] + "_02"
+                package = {f"{system}.csv": sample, f"{system}.yaml": description_yaml(system)}
+                (tmp_path / args[1]).write_bytes(package_zip(package))
+            else:
+                (tmp_path / args[1]).write_text(sample)
+            if "--description" in args:
+                system = args[args.index("--system") + 1]
+                yaml = args[args.index("--description") + 1]
+                (tmp_path / yaml).write_text(description_yaml(system))
         status, out, err = run(capsys, *args)
         assert status == 0, f"{line}: {err}"
         if args[0] == "submit" and "test" in args:
@@ -220,3 +239,38 @@ def test_a_final_is_selected_and_unselected_on_the_real_server(alice, tmp_path, 
         status == 2
         and err == "The validation phase has no final selection: every system is ranked.\n"
     )
+
+
+def test_submit_takes_an_xacle_package(alice, tmp_path, capsys):
+    package = tmp_path / "Aurora.zip"
+    package.write_bytes(xacle_package(alice, ["Aurora_01", "Aurora_02"]))
+    status, out, err = run(capsys, "submit", str(package), "--wait")
+    assert status == 0, err
+    ids = out.split("\n\n")[0].splitlines()[:2]
+    assert all(i.isdigit() for i in ids)
+    assert "Aurora_01" in out and "Aurora_02" in out and "SRCC" in out
+    assert SystemDescription.objects.count() == 2
+
+
+def test_submit_a_csv_with_its_description(alice, tmp_path, capsys):
+    good = tmp_path / "p.csv"
+    good.write_bytes(csv_bytes(alice))
+    yaml = tmp_path / "d.yaml"
+    yaml.write_text(description_yaml("Aurora_01", predictor="SVR"))
+    status, out, err = run(
+        capsys, "submit", str(good), "--system", "Aurora_01", "--description", str(yaml)
+    )
+    assert status == 0, err
+    assert SystemDescription.objects.get().content["predictor"] == "SVR"
+    yaml.write_text(description_yaml("Aurora_01", parameters="many"))
+    status, out, err = run(
+        capsys, "submit", str(good), "--system", "Aurora_01", "--description", str(yaml)
+    )
+    assert status == 2 and "parameters: must be a whole number" in err
+
+
+def test_a_csv_needs_a_system_name(alice, tmp_path, capsys):
+    good = tmp_path / "p.csv"
+    good.write_bytes(csv_bytes(alice))
+    status, out, err = run(capsys, "submit", str(good))
+    assert status == 2 and "--system NAME" in err

@@ -1,4 +1,5 @@
 import argparse
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -24,6 +25,13 @@ def phase_date(text: str) -> tuple[str, object]:
         raise argparse.ArgumentTypeError(str(exc))
 
 
+def cutoff_date(text: str):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write the date as YYYY-MM-DD, e.g. 2025-05-31")
+
+
 class Command(BaseCommand):
     help = "Import an official-layout XACLE_dataset folder as a competition (safe to re-run)."
 
@@ -37,6 +45,13 @@ class Command(BaseCommand):
             metavar="F",
             help="cut the test phase: this share of its items (chosen with a secret seed, "
             "kept with the phase) is public",
+        )
+        parser.add_argument(
+            "--resource-cutoff",
+            type=cutoff_date,
+            metavar="YYYY-MM-DD",
+            help="external data and pretrained models must have been released on or before "
+            "this date, e.g. 2025-05-31",
         )
         for option, what in (("--opens-at", "opens"), ("--closes-at", "closes")):
             parser.add_argument(
@@ -63,6 +78,11 @@ class Command(BaseCommand):
             )
         except DatasetError as exc:
             raise CommandError(str(exc))
+        cutoff = options["resource_cutoff"]
+        if cutoff is not None:
+            report.competition.resource_cutoff = cutoff
+            report.competition.save(update_fields=["resource_cutoff"])
+            self.stdout.write(f"Resource cutoff: {cutoff.isoformat()}.")
         verb = "Created" if report.created else "Updated"
         self.stdout.write(
             f"{verb} {report.competition.slug}: {report.items_created} items created, "
