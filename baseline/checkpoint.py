@@ -23,6 +23,9 @@ TEXT_FILES = "text_encoder"  # tokenizer and config, kept in the run folder
 def build_model(cfg: TrainConfig, pretrained: bool, text_source: str | None = None):
     """The model a config describes. pretrained=False gives random weights (for --no-pretrained,
     and before a checkpoint's weights are loaded)."""
+    if "m2d-clap" in (cfg.audio_encoder, cfg.text_encoder):
+        raise BaselineError("m2d-clap gives clip embeddings: use it with --recipe xacle2027 or "
+                            "python -m baseline.svr")  # fmt: skip
     if cfg.audio_encoder not in AUDIO_DIMS:
         raise BaselineError(f"unknown audio encoder {cfg.audio_encoder!r}")
     text = TextEncoder(text_source or cfg.text_encoder, cfg.text_pooling, pretrained=pretrained)
@@ -80,9 +83,24 @@ def load_run_model(run: Path, which: str = "best.pt"):
     """The model and config of a run folder, from its checkpoint alone."""
     ckpt = read_checkpoint(run / which)
     cfg = TrainConfig(**ckpt["config"])
+    if "norm" not in ckpt["config"]:
+        cfg.norm = "fitted"  # runs from before the official per-split normalisation
     text_files = run / TEXT_FILES
     if not text_files.is_dir():
         raise BaselineError(f"{run} has no {TEXT_FILES}/ folder (tokenizer and config)")
     model = build_model(cfg, pretrained=False, text_source=str(text_files))
     load_state_strictly(model, ckpt["model"], f"checkpoint {run / which}")
     return model, cfg, ckpt
+
+
+def read_config_json(run: Path, which: str = "best.pt") -> dict:
+    """A run's resolved config: config.json, or the checkpoint's copy."""
+    path = run / "config.json"
+    if path.is_file():
+        import json
+
+        return json.loads(path.read_text())
+    ckpt = torch_load(run / which, "checkpoint", weights_only=True)
+    if not isinstance(ckpt, dict) or "config" not in ckpt:
+        raise BaselineError(f"{run / which} is not a baseline checkpoint")
+    return ckpt["config"]

@@ -25,6 +25,7 @@ class Split:
     ids: list[str]
     texts: list[str]
     scores: np.ndarray | None  # mean listener scores, None where the split has no ground truth
+    norm_stats: tuple[float, float] | None = None  # BYOL-A's official per-split normalisation
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -81,8 +82,9 @@ def has_split(data: str | Path, split: str) -> bool:
     return (meta / f"{split}_average.csv").is_file() or (meta / f"{split}.csv").is_file()
 
 
-def read_wav(path: Path, n_samples: int) -> np.ndarray:
-    """A 16 kHz mono wav as float32, zero-padded or cut to n_samples (the official collate)."""
+def read_wav(path: Path, n_samples: int | None) -> np.ndarray:
+    """A 16 kHz mono wav as float32, zero-padded or cut to n_samples (the official collate);
+    n_samples None: the whole file."""
     try:
         info = sf.info(str(path))
     except (sf.LibsndfileError, RuntimeError, OSError) as exc:
@@ -94,7 +96,10 @@ def read_wav(path: Path, n_samples: int) -> np.ndarray:
             f"{path}: expected a {SAMPLE_RATE} Hz mono wav, got {info.samplerate} Hz with "
             f"{info.channels} channels"
         )
-    wav, _ = sf.read(str(path), dtype="float32", frames=n_samples, always_2d=False)
+    frames = -1 if n_samples is None else n_samples
+    wav, _ = sf.read(str(path), dtype="float32", frames=frames, always_2d=False)
+    if n_samples is None:
+        return wav
     out = np.zeros(n_samples, dtype=np.float32)
     out[: len(wav)] = wav
     return out

@@ -1,12 +1,14 @@
 """Log-mel front ends in plain torch (no torchaudio, no librosa).
 
-Two configurations are used:
+Four configurations are used:
 - BYOL-A, as the official XACLE baseline computes it with nnAudio's MelSpectrogram defaults:
   16 kHz, n_fft = win = 1024, hop 160, 64 mels from 60 to 7800 Hz, Slaney mel scale with
   Slaney area normalisation, power 2, centred frames with reflect padding, then log(x + eps).
 - aisfx, as the package's own librosa path computes it: 44.1 kHz, n_fft = win = 2048, hop 1024,
   96 mels from 0 to 22050 Hz, HTK mel scale, filters normalised to unit sum, power 2, then
   log10(1e4 x + 1) divided by the package's normalisation maximum 9.4578.
+- BYOL-A's normalisation statistics as the official 2026 code computes them (torchaudio).
+- M2D-CLAP's: 16 kHz, n_fft = win = 400, hop 160, 80 mels from 50 to 8000 Hz, as BYOL-A's.
 """
 
 from dataclasses import dataclass
@@ -34,6 +36,11 @@ class MelConfig:
 
 BYOLA_MEL = MelConfig(16000, 1024, 160, 64, 60.0, 7800.0, "slaney", "slaney", "ln_eps")
 AISFX_MEL = MelConfig(44100, 2048, 1024, 96, 0.0, 22050.0, "htk", "unit_sum", "aisfx")
+# The official 2026 code computes BYOL-A's normalisation statistics with torchaudio's
+# MelSpectrogram at the same sizes: HTK scale, no filter normalisation.
+BYOLA_STATS_MEL = MelConfig(16000, 1024, 160, 64, 60.0, 7800.0, "htk", None, "ln_eps")
+# M2D's runtime front end (nnAudio defaults: Slaney scale and area normalisation).
+M2D_MEL = MelConfig(16000, 400, 160, 80, 50.0, 8000.0, "slaney", "slaney", "ln_eps")
 
 
 def hz_to_mel(hz: np.ndarray, scale: str) -> np.ndarray:

@@ -45,33 +45,48 @@ def encode_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress:
     loader = split_loader(
         split, cfg, model.text_encoder.tokenize, shuffle=False, batch_size=cfg.eval_batch_size
     )
+    from baseline.official import split_norm
+
     audio, text, dtype = [], [], None
-    for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
-        batch = to_device(batch, cfg.device)
-        with autocast(cfg):
-            audio_emb = model.encode_audio(batch["wavs"])  # (B, T, Da)
-            if dtype is None:
-                total_bytes = len(split) * audio_emb[0].numel() * 4
-                dtype = torch.float16 if total_bytes > CACHE_FLOAT16_BYTES else torch.float32
-            audio.append(audio_emb.to("cpu", dtype))
-            text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
-            text.append(text_emb.float().cpu())
+    with split_norm(model, split, cfg):
+        for batch in tqdm(loader, desc=f"encode {split.name}", disable=not progress, leave=False):
+            dtype = _encode_batch(model, batch, cfg, split, audio, text, dtype)
     return {"audio_emb": torch.cat(audio), "text_emb": torch.cat(text)}  # (N, T, Da), (N, Dt)
 
 
+def _encode_batch(model, batch, cfg, split, audio: list, text: list, dtype):
+    """Appends one batch's encoder outputs; returns the audio cache's dtype (float16 when the
+    whole split's would pass CACHE_FLOAT16_BYTES)."""
+    batch = to_device(batch, cfg.device)
+    with autocast(cfg):
+        audio_emb = model.encode_audio(batch["wavs"])  # (B, T, Da)
+        if dtype is None:
+            total_bytes = len(split) * audio_emb[0].numel() * 4
+            dtype = torch.float16 if total_bytes > CACHE_FLOAT16_BYTES else torch.float32
+        audio.append(audio_emb.to("cpu", dtype))
+        text_emb = model.encode_text(batch["input_ids"], batch["attention_mask"])
+        text.append(text_emb.float().cpu())
+    return dtype
+
+
 @torch.no_grad()
-def predict_features(model: BaselineModel, feats: dict, cfg: TrainConfig) -> np.ndarray:
-    """Scores (N,) in the 0..10 space, not clipped, from encoder outputs."""
-    model.eval()
+def batched_scores(predict, audio: torch.Tensor, text: torch.Tensor, cfg: TrainConfig):
+    """Scores (N,) in the 0..10 space, not clipped: predict(audio, text) over batches of
+    eval_batch_size, in order."""
     out = []
-    n = feats["text_emb"].shape[0]
-    for start in range(0, n, cfg.eval_batch_size):
+    for start in range(0, text.shape[0], cfg.eval_batch_size):
         part = slice(start, start + cfg.eval_batch_size)
-        audio = feats["audio_emb"][part].to(cfg.device, non_blocking=True)
-        text = feats["text_emb"][part].to(cfg.device, non_blocking=True)
+        a = audio[part].to(cfg.device, non_blocking=True).float()
+        t = text[part].to(cfg.device, non_blocking=True)
         with autocast(cfg):
-            out.append(model.predict(audio.float(), text).float().cpu())
+            out.append(predict(a, t).float().cpu())
     return to_score_space(torch.cat(out)).double().numpy()
+
+
+def predict_features(model: BaselineModel, feats: dict, cfg: TrainConfig) -> np.ndarray:
+    """Scores (N,) from the 2026 model's encoder outputs."""
+    model.eval()
+    return batched_scores(model.predict, feats["audio_emb"], feats["text_emb"], cfg)
 
 
 def predict_split(model: BaselineModel, split: Split, cfg: TrainConfig, progress: bool = False):
@@ -82,6 +97,9 @@ def inference_file(run: Path, split: str) -> Path:
     return run / f"inference_result_for_{split}.csv"
 
 
-def write_predictions(dest: Path, ids: list[str], preds: np.ndarray) -> None:
-    """The official baseline's format: header wav_file_name,pred_score; every id; not clipped."""
-    write_submission(dest, ids, preds, score_column="pred_score")
+def write_predictions(dest: Path, ids: list[str], preds: np.ndarray, rounding: str = "2") -> None:
+    """The official baseline's format: header wav_file_name,pred_score; every id; not clipped;
+    rounded to 2 decimals as the official inference, unless rounding is "none"."""
+    from baseline.official import round_predictions
+
+    write_submission(dest, ids, round_predictions(preds, rounding), score_column="pred_score")

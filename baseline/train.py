@@ -36,6 +36,7 @@ from baseline.inference import (
     to_device,
 )
 from baseline.losses import baseline_loss, class_counts, per_item_loss
+from baseline.official import split_stats, uses_split_norm
 
 log = logging.getLogger("baseline")
 
@@ -75,7 +76,8 @@ def prepare_run(cfg: TrainConfig) -> tuple[TrainConfig, dict | None]:
 
 @torch.no_grad()
 def fit_byola_norm(model, train, cfg: TrainConfig) -> None:
-    """BYOL-A's log-mel normalisation, as the official run fits it on its training split."""
+    """--norm fitted (a deviation): one normalisation fitted on --norm-clips training clips with
+    the features' own front end, used for every split."""
     rng = np.random.default_rng(cfg.seed)
     picks = rng.choice(len(train), size=min(cfg.norm_clips, len(train)), replace=False)
     n = int(cfg.max_seconds * SAMPLE_RATE)
@@ -132,6 +134,11 @@ def train(cfg: TrainConfig) -> Path:
     seed_everything(cfg.seed)
     (run / "config.json").write_text(json.dumps(asdict(cfg), indent=2) + "\n")
     log.info("config: %s", json.dumps(asdict(cfg)))
+    if cfg.recipe == "xacle2027":
+        from baseline.recipe2027 import train_2027
+
+        train_2027(cfg, run, progress)
+        return run
 
     train_split = load_split(cfg.data, "train")
     val_split = load_split(cfg.data, "validation")
@@ -148,6 +155,11 @@ def train(cfg: TrainConfig) -> Path:
     model = build_model(cfg, pretrained=cfg.pretrained and resume_ckpt is None)
     if resume_ckpt is not None:
         model.load_state_dict(resume_ckpt["model"])
+    elif uses_split_norm(model, cfg):
+        stats = split_stats(train_split, cfg)
+        model.audio_encoder.norm_mean.fill_(stats[0])
+        model.audio_encoder.norm_std.fill_(stats[1])
+        log.info("BYOL-A normalisation, official (per split): train mean %.4f std %.4f", *stats)
     elif cfg.audio_encoder == "byola" and not cfg.text_only:
         fit_byola_norm(model, train_split, cfg)
     model.text_encoder.save_files(run / TEXT_FILES)

@@ -55,7 +55,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             .select_related("phase")
             .filter(pk__in=ids, status__in=WAITING)
         )
-        scores, done, failed, touched, first_time, systems = [], {}, {}, set(), [], set()
+        scores, done, failed, touched, systems = [], {}, {}, set(), set()
         for submission in claimed:
             system = (submission.team_id, submission.phase_id, submission.system_name)
             systems.add(system)
@@ -67,11 +67,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 if submission.scored_truth_version is not None:
                     touched.add(system)  # its earlier scores leave the standings
                 continue
-            if submission.scored_truth_version is None:
-                # Never counted in the standings before: added without reading its history.
-                first_time.append((submission, rows))
-            else:
-                touched.add(system)
+            touched.add(system)
             scores.extend(rows)
             done.setdefault(phase.truth_version, []).append(submission.pk)
         if scores:
@@ -96,7 +92,6 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 status=Submission.FAILED, reason=reason, scored_at=now
             )
             outcome.update(dict.fromkeys(lost, Submission.FAILED))
-        standings.add_scored([(s, rows) for s, rows in first_time if s.pk in outcome])
         standings.refresh(touched)
         if outcome:
             signals.submission_scored.send(

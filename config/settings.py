@@ -179,6 +179,10 @@ else:
 
 # A submission file above this size is refused before it is read whole.
 SUBMISSION_MAX_BYTES = env_size("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024)
+# An XACLE package (ZIP): its limit holds for the archive and for what it unpacks to.
+PACKAGE_MAX_BYTES = env_size("PACKAGE_MAX_BYTES", 32 * 1024 * 1024)
+# A team's technical report (PDF), uploaded alone or inside a package.
+REPORT_MAX_BYTES = env_size("REPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The size limit is enforced while the body streams in, before the default handlers keep it.

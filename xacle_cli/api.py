@@ -25,6 +25,8 @@ USER_AGENT = f"xacle-cli/{__version__}"
 PENDING = ("queued", "scoring")
 TOKEN_HINT = "--token or XACLE_TOKEN"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# A throttle's 429 asking for a longer wait than this is not waited out.
+MAX_THROTTLE_WAIT = 60.0
 EXAMPLE_URL = "https://xacle.example.org"
 
 
@@ -103,12 +105,14 @@ _OPENER = urllib.request.build_opener(_ReadsFollowRedirects())
 class Client:
     """The API of one server, as one participant (token) or anonymously (no token).
 
-    A 429 is retried after the server's Retry-After, up to `retries` times, unless the wait
-    asked for is longer than `max_wait` seconds: a throttled request was refused whole, so
-    sending it again, even an upload, cannot make a second submission. An upload also
-    carries an Idempotency-Key, so a dropped connection or a 5xx is retried too (after 1, 2,
-    4 ... s): if the first try was stored after all, the server answers it again instead of
-    storing a second submission."""
+    A throttle's 429 (one without a `code`) is retried after the server's Retry-After, up to
+    `retries` times, unless the wait asked for is longer than `max_wait` seconds: a
+    throttled request was refused whole, so sending it again, even an upload, cannot make
+    a second submission. An answer with a `code` (phase_closed, phase_not_open,
+    quota_exceeded, ...) is the server's final word: never retried, its message shown. An
+    upload also carries an Idempotency-Key, so a dropped connection or a 5xx is retried too
+    (after 1, 2, 4 ... s): if the first try was stored after all, the server answers it
+    again instead of storing a second submission."""
 
     def __init__(
         self,
@@ -117,7 +121,7 @@ class Client:
         *,
         timeout: float = 60.0,
         retries: int = 5,
-        max_wait: float = 120.0,
+        max_wait: float = MAX_THROTTLE_WAIT,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] = lambda message: None,
     ):
@@ -136,13 +140,22 @@ class Client:
     # The endpoints. `missing` words the 404 of each: what was asked for and not found.
 
     def submit(
-        self, competition: str, phase: str, system_name: str, filename: str, content: bytes
+        self,
+        competition: str,
+        phase: str,
+        system_name: str,
+        filename: str,
+        content: bytes,
+        description: tuple[str, bytes] | None = None,
     ) -> dict[str, Any]:
-        """Upload a CSV for the caller's team; the new submission (status queued, usually).
-        A refused file raises ApiError whose `lines` are the server's messages."""
-        body, content_type = encode_multipart(
-            {"system_name": system_name}, {"file": (filename, content)}
-        )
+        """Upload a CSV (with an optional description: (filename, YAML)) or an XACLE
+        package (.zip) for the caller's team; the new submission, or for a package
+        {"submissions": [...], "quota": ...}. A refused file raises ApiError whose `lines`
+        are the server's messages."""
+        files = {"file": (filename, content)}
+        if description is not None:
+            files["description"] = description
+        body, content_type = encode_multipart({"system_name": system_name}, files)
         answer = self.request(
             "POST",
             f"{_phase_path(competition, phase)}submissions/",
@@ -153,6 +166,23 @@ class Client:
             idempotency_key=uuid.uuid4().hex,
         )
         return self._json(answer)
+
+    def phase(self, competition: str, phase: str) -> dict[str, Any]:
+        """The phase: its state and window, and the caller's quota and final selection."""
+        return self.get_json(
+            _phase_path(competition, phase), missing=_phase_words(competition, phase)
+        )
+
+    def select(self, submission_id: int, final: bool = True) -> dict[str, Any]:
+        """Mark the submission final (or, final=False, not final); the submission."""
+        action = "select" if final else "unselect"
+        return self._json(
+            self.request(
+                "POST",
+                f"/api/submissions/{submission_id}/{action}/",
+                missing=f"submission {submission_id} of your team",
+            )
+        )
 
     def competitions(self) -> list[dict[str, Any]]:
         """Every competition on the server: slug and title."""
@@ -276,7 +306,7 @@ class Client:
             if idempotency_key and status >= 500 and not last:
                 self._again(ApiError(f"The server failed ({status} {reason})."), attempt)
                 continue
-            if status != 429:
+            if status != 429 or _code(answer):
                 break
             wait = retry_after(headers.get("Retry-After"))
             if attempt == self.retries or wait > self.max_wait:
@@ -345,6 +375,9 @@ class Client:
         refused: str,
     ) -> ApiError:
         lines, detail = _messages(body)
+        if _code(body) and lines:
+            # The server's own words (a closed phase, a spent quota, a refused selection).
+            return ApiError(lines[0], lines[1:], status)
         if status == 400:
             return ApiError(refused, lines or [detail or "(no reason given)"], status)
         if status in (401, 403) and not self.token:
@@ -396,6 +429,15 @@ def _segment(value: str) -> str:
 
 def _phase_words(competition: str, phase: str) -> str:
     return f"a competition {competition!r} with a {phase} phase"
+
+
+def _code(body: bytes) -> str:
+    """The `code` of an error answer (e.g. quota_exceeded), or '' when it has none."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    return str(data.get("code") or "") if isinstance(data, dict) else ""
 
 
 def _messages(body: bytes) -> tuple[list[str], str]:

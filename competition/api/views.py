@@ -5,6 +5,7 @@ and how an upload is taken (competition.upload_handlers)."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import scoring
-from competition import idempotency, leaderboard
+from competition import finals, idempotency, leaderboard, quotas
 from competition.access import (
     get_competition,
     get_phase,
@@ -24,8 +25,9 @@ from competition.access import (
 )
 from competition.api import serializers, throttles
 from competition.models import Competition, Score, Submission
+from competition.submitting import Refused
 from competition.truth import phase_ids
-from competition.upload_handlers import accept_upload, too_large_message
+from competition.upload_handlers import accept_upload, is_package, too_large_message
 from competition.views.downloads import csv_response
 from competition.views.leaderboards import pick_split
 from competition.views.pages import phases_with_splits
@@ -38,6 +40,15 @@ SAMPLE_SCORE = "5.0"
 
 def errors(*messages, code=status.HTTP_400_BAD_REQUEST) -> Response:
     return Response({"errors": list(messages)}, status=code)
+
+
+def refused(exc: Refused) -> Response:
+    """A submission refused for the phase's window (403) or the team's quota (429): not a
+    problem with the file, and said so by `code`."""
+    response = Response({"errors": exc.messages(), "code": exc.code}, status=exc.status)
+    if exc.retry_after:
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 class CompetitionListView(APIView):
@@ -60,6 +71,29 @@ class CompetitionView(APIView):
         competition = get_competition(slug)
         competition.phase_list = phases_with_splits(competition)
         return Response(serializers.CompetitionSerializer(competition).data)
+
+
+class PhaseView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = throttles.DEFAULT
+
+    @extend_schema(responses=serializers.PhaseDetailSerializer)
+    def get(self, request, slug, phase):
+        """One phase: its state and window (UTC), limits and splits; for a logged-in
+        participant, how many submissions their team has left today and in total, when
+        the next is possible, and its final selection."""
+        phase = get_phase(slug, phase)
+        phase.split_list = next(
+            p.split_list for p in phases_with_splits(phase.competition) if p.pk == phase.pk
+        )
+        context = {"request": request}
+        if request.user.is_authenticated:
+            now = timezone.now()
+            context["quota"] = quotas.for_user(phase, request.user, now)
+            context["finals"] = finals.selection(
+                phase, team_of(request.user, phase.competition), now
+            )
+        return Response(serializers.PhaseDetailSerializer(phase, context=context).data)
 
 
 class PhaseSubmissionsView(APIView):
@@ -94,42 +128,63 @@ class PhaseSubmissionsView(APIView):
             )
         ],
         responses={
-            201: serializers.SubmissionSerializer,
-            200: OpenApiResponse(serializers.SubmissionSerializer, "A replay (Idempotency-Key)."),
+            201: serializers.NewSubmissionSerializer,
+            200: OpenApiResponse(
+                serializers.NewSubmissionSerializer, "A replay (Idempotency-Key)."
+            ),
             400: OpenApiResponse(serializers.ErrorsSerializer, "The file's problems, by line."),
+            403: OpenApiResponse(serializers.ErrorsSerializer, "phase_closed, phase_not_open."),
+            429: OpenApiResponse(
+                serializers.ErrorsSerializer, "quota_exceeded (Retry-After: seconds to 00:00 UTC)."
+            ),
             409: OpenApiResponse(serializers.ErrorsSerializer, "Idempotency-Key reused."),
         },
     )
     def post(self, request, slug, phase):
         """Submit a CSV for the caller's team (a team of one is made for a participant
-        with none). A file with problems is refused with all of them; nothing is stored."""
+        with none), with an optional `description` (YAML, text or file); or an XACLE
+        package (.zip: NAME.csv + NAME.yaml per system, at most one PDF report), which
+        answers `{"submissions": [...]}`, one per system. A file with problems is refused
+        with all of them; nothing is stored."""
         replay = self.replay(request)
         if replay is not None:
             return replay
         phase = get_phase(slug, phase)
+        uploaded = request.FILES.get("file")
         key = idempotency.key_of(request)
         answer = {}
 
-        def on_stored(submission):
-            # The answer is built from the object just stored, inside its transaction:
+        def on_stored(submissions):
+            # The answer is built from the objects just stored, inside their transaction:
             # nothing read after the commit can fail and turn a stored submission into a 500.
-            submission._prefetched_objects_cache = {"scores": Score.objects.none()}
-            answer["body"] = serializers.SubmissionSerializer(
-                submission, context={"request": request}
+            for submission in submissions:
+                submission._prefetched_objects_cache = {"scores": Score.objects.none()}
+            data = serializers.SubmissionSerializer(
+                submissions, many=True, context={"request": request}
             ).data
+            # What is left after this one, so that a script needs no second request to know.
+            team = submissions[0].team
+            quota = quotas.quota(phase, team, timezone.now(), users=[request.user])
+            quota = serializers.QuotaSerializer(quota.as_dict()).data
+            if is_package(uploaded):
+                answer["body"] = {"submissions": data, "quota": quota}
+            else:
+                answer["body"] = {**data[0], "quota": quota}
             if key:
-                idempotency.remember(
-                    request.user, key, request.idempotency_fingerprint, submission, answer["body"]
-                )
+                fingerprint = request.idempotency_fingerprint
+                idempotency.remember(request.user, key, fingerprint, submissions[0], answer["body"])
 
         try:
             accept_upload(
                 request,
                 phase,
                 request.data.get("system_name", ""),
-                request.FILES.get("file"),
+                uploaded,
+                description=request.data.get("description"),
                 on_stored=on_stored,
             )
+        except Refused as exc:
+            return refused(exc)
         except scoring.SubmissionError as exc:
             return errors(*exc.messages())
         except IntegrityError:
@@ -173,7 +228,7 @@ class PhaseSubmissionsView(APIView):
     def handle_exception(self, exc):
         # Raised by the upload handler while the body streams in, before any view code.
         if isinstance(exc, RequestDataTooBig):
-            return errors(too_large_message())
+            return errors(too_large_message(getattr(self.request, "upload_too_large", None)))
         return super().handle_exception(exc)
 
 
@@ -188,6 +243,36 @@ class SubmissionView(APIView):
         submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
         data = serializers.SubmissionSerializer(submission, context={"request": request}).data
         return Response(data)
+
+
+class SelectView(APIView):
+    """Mark a submission of the caller's team final (`select`) or not (`unselect`)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = throttles.DEFAULT
+    change = staticmethod(finals.select)
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.SubmissionSerializer, 409: serializers.ErrorsSerializer},
+    )
+    def post(self, request, submission_id):
+        """409 with the reason when the phase has no selection, its deadline has passed, the
+        team has its `max_final` finals already, or the submission failed or is late."""
+        submission = get_submission_for_user(request, submission_id)
+        try:
+            self.change(submission)
+        except finals.SelectionError as exc:
+            return Response(
+                {"errors": [str(exc)], "code": "selection_refused"}, status=status.HTTP_409_CONFLICT
+            )
+        submission = with_scores(Submission.objects.filter(pk=submission.pk)).get()
+        data = serializers.SubmissionSerializer(submission, context={"request": request}).data
+        return Response(data)
+
+
+class UnselectView(SelectView):
+    change = staticmethod(finals.unselect)
 
 
 class SubmissionFileView(APIView):

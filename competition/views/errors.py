@@ -11,7 +11,9 @@ from competition.upload_handlers import too_large_message
 
 
 def bad_request(request, exception=None):
-    message = too_large_message() if isinstance(exception, RequestDataTooBig) else None
+    message = None
+    if isinstance(exception, RequestDataTooBig):
+        message = too_large_message(getattr(request, "upload_too_large", None))
     if is_api(request):
         return json_error(message or "The request could not be read.", 400)
     return render(request, "400.html", {"message": message}, status=400)

@@ -1,4 +1,5 @@
-"""bench/baseline_gpu.sh runs (here in its CPU smoke mode) without data, soundfile or Django."""
+"""bench/baseline_gpu.sh runs (here in its CPU smoke mode) without data, soundfile or Django:
+the 2026 modes and the 2027 recipe's (M2D-CLAP embedding extraction, head training)."""
 
 import subprocess
 import sys
@@ -19,7 +20,7 @@ def test_the_gpu_bench_runs_its_cpu_smoke_mode():
         env={"PYTHON": sys.executable, "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
-    for mode in ("predictor", "frozen", "finetune"):
+    for mode in ("predictor", "frozen", "finetune", "m2d-embed", "head2027"):
         assert f"{mode}:" in done.stdout
     assert "clips/s" in done.stdout and "epoch of 7500 clips" in done.stdout
     assert "imported soundfile/django/scoring: no" in done.stdout

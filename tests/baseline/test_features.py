@@ -9,6 +9,8 @@ import torch
 from baseline.features import (  # noqa: E402
     AISFX_MEL,
     BYOLA_MEL,
+    BYOLA_STATS_MEL,
+    M2D_MEL,
     LogMelSpectrogram,
     MelConfig,
     hz_to_mel,
@@ -67,12 +69,16 @@ def test_mel_scales_match_their_definitions():
     assert hz_to_mel(np.array([700.0]), "htk")[0] == pytest.approx(2595 * math.log10(2))
 
 
-@pytest.mark.parametrize("cfg", [BYOLA_MEL, AISFX_MEL], ids=["byola", "aisfx"])
+FRONT_ENDS = [BYOLA_MEL, AISFX_MEL, BYOLA_STATS_MEL, M2D_MEL]
+FRONT_END_IDS = ["byola", "aisfx", "byola-official-stats", "m2d"]
+
+
+@pytest.mark.parametrize("cfg", FRONT_ENDS, ids=FRONT_END_IDS)
 def test_filterbank_matches_the_reference(cfg):
     np.testing.assert_allclose(mel_filterbank(cfg), ref_filterbank(cfg), rtol=1e-4, atol=1e-7)
 
 
-@pytest.mark.parametrize("cfg", [BYOLA_MEL, AISFX_MEL], ids=["byola", "aisfx"])
+@pytest.mark.parametrize("cfg", FRONT_ENDS, ids=FRONT_END_IDS)
 def test_log_mel_matches_the_numpy_reference(cfg):
     rng = np.random.default_rng(1)
     t = np.arange(cfg.sample_rate // 2) / cfg.sample_rate  # 0.5 s
@@ -81,6 +87,17 @@ def test_log_mel_matches_the_numpy_reference(cfg):
     expected = ref_logmel(wav, cfg)
     assert got.shape == expected.shape == (cfg.n_mels, len(wav) // cfg.hop_length + 1)
     np.testing.assert_allclose(got, expected, rtol=1e-3, atol=2e-3)
+
+
+def test_the_two_byola_front_ends_differ_as_the_official_code_has_them():
+    # The features: Slaney scale, area-normalised filters; the statistics: HTK, unnormalised.
+    assert (BYOLA_MEL.mel_scale, BYOLA_MEL.mel_norm) == ("slaney", "slaney")
+    assert (BYOLA_STATS_MEL.mel_scale, BYOLA_STATS_MEL.mel_norm) == ("htk", None)
+    assert not np.allclose(mel_filterbank(BYOLA_MEL), mel_filterbank(BYOLA_STATS_MEL))
+
+
+def test_m2d_front_end_gives_1001_frames_of_80_mels_for_ten_seconds():
+    assert LogMelSpectrogram(M2D_MEL)(torch.zeros(1, 160000)).shape == (1, 80, 1001)
 
 
 def test_byola_front_end_gives_1001_frames_for_ten_seconds():

@@ -40,7 +40,7 @@ def test_runserver_and_a_worker_work_together_with_no_environment(tmp_path):
         file = tmp_path / "predictions.csv"
         file.write_bytes(_validation_csv(dataset))
         out = manage("submit", str(file), "--competition", "solo", "--phase", "validation",
-                     "--team", "owls", "--system", "owls_01")  # fmt: skip
+                     "--team", "owls", "--create-team", "--system", "owls_01")  # fmt: skip
         submission_id = int(out.strip())
         database = sqlite3.connect(var / "db.sqlite3")
         status = "SELECT status FROM competition_submission WHERE id = ?"

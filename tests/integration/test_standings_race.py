@@ -20,13 +20,13 @@ def test_concurrent_scoring_of_one_system_keeps_its_best_and_its_count(monkeypat
 
     # Both workers have written their scores and reach the refresh together.
     barrier = threading.Barrier(2, timeout=30)
-    add_scored = standings.add_scored
+    refresh = standings.refresh
 
-    def in_step(scored):
+    def in_step(systems):
         barrier.wait()
-        add_scored(scored)
+        refresh(systems)
 
-    monkeypatch.setattr(scorer.standings, "add_scored", in_step)
+    monkeypatch.setattr(scorer.standings, "refresh", in_step)
 
     def work(submission_id):
         try:

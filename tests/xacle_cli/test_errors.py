@@ -13,13 +13,6 @@ SUBMIT = "/api/competitions/xacle/phases/validation/submissions/"
 ONE = "/api/submissions/17/"
 
 
-@pytest.fixture
-def predictions(tmp_path):
-    path = tmp_path / "predictions.csv"
-    path.write_text("wav_file_name,prediction_score\n00004.wav,5\n")
-    return str(path)
-
-
 def test_a_refused_file_prints_the_servers_lines(api, cli, predictions):
     lines = ["Line 2: the prediction_score is not a number (nan).", "3 pairs are missing."]
     api.on("POST", SUBMIT, Answer(400, {"errors": lines}))

@@ -24,8 +24,9 @@ def organizer_team(competition) -> Team:
 
 class Command(BaseCommand):
     help = (
-        "Submit a trainer run's validation and test files as the competition's reference "
-        "system: marked as baseline on every leaderboard and kept out of the team ranks."
+        "Submit a trainer run's validation and test files as one of the competition's reference "
+        "systems (one per --name; earlier ones stay): marked as baseline on every leaderboard "
+        "and kept out of the ranks."
     )
 
     def add_arguments(self, parser):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("competition", "0005_security"),
+        ("competition", "0007_package"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
