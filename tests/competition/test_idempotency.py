@@ -93,9 +93,9 @@ def test_the_201_needs_no_read_after_the_commit(api_alice, validation, monkeypat
     real_accept, real_execute = views.accept_upload, CursorWrapper.execute
 
     def accept(*args, **kwargs):
-        submission = real_accept(*args, **kwargs)  # returns once the transaction is over
-        stored.append(submission.pk)
-        return submission
+        submissions = real_accept(*args, **kwargs)  # returns once the transaction is over
+        stored.extend(submission.pk for submission in submissions)
+        return submissions
 
     def execute(self, sql, params=None):
         if stored:
@@ -107,3 +107,16 @@ def test_the_201_needs_no_read_after_the_commit(api_alice, validation, monkeypat
     response = post(api_alice, validation)
     assert response.status_code == 201 and response.json()["id"] == stored[0]
     assert after == []
+
+
+def test_a_package_is_replayed_whole_with_its_submissions(api_alice, validation):
+    from tests.factories import xacle_package
+
+    content = xacle_package(validation, ["Aurora_01", "Aurora_02"])
+    first = post(api_alice, validation, system="", content=content, name="aurora.zip")
+    again = post(api_alice, validation, system="", content=content, name="aurora.zip")
+    assert first.status_code == 201, first.content
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert [s["system_name"] for s in first.json()["submissions"]] == ["Aurora_01", "Aurora_02"]
+    assert Submission.objects.count() == 2
