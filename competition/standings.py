@@ -52,10 +52,7 @@ def ranked_submissions(phase: Phase):
 def _refresh(team_phases: set[TeamPhase]) -> None:
     teams = sorted({team for team, _ in team_phases})
     phase_ids = {phase for _, phase in team_phases}
-    # One refresh per team at a time: two workers scoring the same team must not each
-    # write standings computed without the other's score.
-    locked = Team.objects.select_for_update(no_key=True).filter(pk__in=teams).order_by("pk")
-    list(locked.values("pk"))
+    _lock_teams(teams)
     phases = {phase.pk: phase for phase in Phase.objects.filter(pk__in=phase_ids)}
     public = dict(
         Split.objects.filter(phase_id__in=phase_ids, visibility=Split.PUBLIC).values_list(
@@ -92,6 +89,14 @@ def _refresh(team_phases: set[TeamPhase]) -> None:
                     )
     _replace(fresh, teams, phase_ids, team_phases)
     _mark_team_best(team_phases)
+
+
+def _lock_teams(teams) -> None:
+    # One refresh per team at a time: two workers scoring the same team must not each
+    # write standings computed without the other's score. NO KEY UPDATE, so the team's
+    # new submissions (which only need a key-share lock on the team) are never blocked.
+    locked = Team.objects.select_for_update(no_key=True).filter(pk__in=sorted(teams))
+    list(locked.order_by("pk").values("pk"))
 
 
 def _entries(phase: Phase, teams: list[int]) -> dict[int, dict[int, selection.Entry]]:

@@ -1,8 +1,10 @@
+import logging
 import os
 import warnings
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
+from celery.worker.consumer import consumer as _consumer
 from kombu.message import Message
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -35,3 +37,20 @@ def _survive_lost_broker(method):
 
 Message.ack_log_error = _survive_lost_broker(Message.ack_log_error)
 Message.reject_log_error = _survive_lost_broker(Message.reject_log_error)
+
+
+def _close_lost_connection(ignore_errors):
+    """The same kombu fault on the consumer's side: closing a broker connection that was
+    lost mid-command raises AttributeError, and the worker stopped ("Unrecoverable error")
+    instead of reconnecting. The connection is gone either way: log it and reconnect."""
+
+    def guarded(connection, fun=None, *args, **kwargs):
+        try:
+            return ignore_errors(connection, fun, *args, **kwargs)
+        except AttributeError as exc:
+            logging.getLogger(__name__).warning("lost broker connection closed: %r", exc)
+
+    return guarded
+
+
+_consumer.ignore_errors = _close_lost_connection(_consumer.ignore_errors)

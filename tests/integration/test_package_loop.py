@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from competition import census, packages, submitting
+from competition import census, packages, submitting, tasks
 from competition.models import Phase, Submission, SystemDescription, Team
 from tests.factories import write_dataset, xacle_package
 from tests.integration.conftest import wait_for
@@ -42,7 +42,7 @@ def test_a_package_is_scored_system_by_system_and_counted(phase, celery_worker_p
 
 
 def test_two_packages_at_once_do_not_pass_the_quota(phase, monkeypatch):
-    monkeypatch.setattr(submitting, "enqueue", lambda ids: len(ids))
+    monkeypatch.setattr(tasks, "enqueue", lambda ids: len(ids))
     phase.max_submissions_per_day = 3
     phase.save()
     team = Team.objects.create(competition=phase.competition, name="owls")
