@@ -31,17 +31,17 @@ def main():
     files = [harness.submission_csv(phase, means + rng.normal(0, 2, N_ITEMS)) for _ in range(20)]
 
     # Reference: everything in this process, no broker, no worker.
-    import competition.submitting as submitting
+    import competition.tasks as tasks
 
-    real_enqueue = submitting.enqueue
-    submitting.enqueue = lambda ids: 0
+    real_enqueue = tasks.enqueue
+    tasks.enqueue = lambda ids: 0
     local = []
     for i in range(50):
         start = time.perf_counter()
         submission = submit(phase, team, f"local{i}", io.BytesIO(files[i % 20]))
         scorer.score_submission(submission.pk)
         local.append(time.perf_counter() - start)
-    submitting.enqueue = real_enqueue
+    tasks.enqueue = real_enqueue
 
     worker = harness.start_worker(env, Path(var) / "worker.log")
     try:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from competition.models import Competition, Membership, Phase, Score, Split, Submission
+from competition.models import Competition, Membership, Phase, Score, Split, Submission, Team
 
 NO_SUBMISSION = "No such submission."
 CONSTANT_NOTE = (
@@ -66,14 +66,19 @@ def team_of(user, competition):
 
 def visible_scores(submission: Submission, user) -> list[Score]:
     """The submission's scores on the splits the user may see: before the reveal a
-    participant never gets a score of a hidden split, not even their own."""
+    participant never gets a score of a hidden split, not even their own, nor any score of
+    a late submission."""
     phase = submission.phase
     organizer = is_organizer(user)
     scores = sorted(submission.scores.all(), key=lambda score: score.split_id)
+    if organizer:
+        return scores
+    if submission.is_late and not phase.is_revealed:
+        return []
     return [
         rounded(score, score_decimals(phase, score.split, organizer))
         for score in scores
-        if organizer or phase.is_split_visible(score.split)
+        if phase.is_split_visible(score.split)
     ]
 
 
@@ -109,6 +114,48 @@ def shown_reason(submission: Submission, shown_scores: list[Score]) -> str:
     if any(score.constant_prediction for score in shown_scores):
         return CONSTANT_NOTE
     return ""
+
+
+def is_score_hidden(submission: Submission, split, user) -> bool:
+    """Whether the user may not see the submission's score on the split yet."""
+    if is_organizer(user):
+        return False
+    phase = submission.phase
+    if submission.is_late and not phase.is_revealed:
+        return True
+    return not phase.is_split_visible(split)
+
+
+def is_member(user, team) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and team is not None
+        and Membership.objects.filter(user=user, team=team).exists()
+    )
+
+
+def may_see_team_material(user, team, phase) -> bool:
+    """A system's description: its team and organizers always, everyone after the reveal."""
+    return phase.is_revealed or is_organizer(user) or is_member(user, team)
+
+
+def may_see_report(user, report) -> bool:
+    """A team's technical report: its team and organizers, everyone once the test phase
+    (the one whose board links it) is revealed."""
+    if is_organizer(user) or is_member(user, report.team):
+        return True
+    return Phase.objects.filter(
+        competition_id=report.competition_id, kind=Phase.TEST, leaderboard=Phase.REVEALED
+    ).exists()
+
+
+def may_see_census(user, phase) -> bool:
+    return phase.is_revealed or is_organizer(user)
+
+
+def get_team(competition, name: str) -> Team:
+    return get_object_or_404(Team, competition=competition, name=name)
 
 
 def may_see_results(phase: Phase, user) -> bool:

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -12,10 +13,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from competition import scorer, truth
+from competition import descriptions, scorer, truth
 from competition.importer import import_dataset
-from competition.models import Competition, Membership, Phase, Submission, Team
+from competition.models import (
+    Competition,
+    Membership,
+    Phase,
+    ResourceDeclaration,
+    Submission,
+    SystemDescription,
+    Team,
+)
 from competition.submitting import submit
+from scoring.description import Description
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +61,66 @@ SYSTEMS = [
     DemoSystem("Organizers", "Baseline", noise=8.0, baseline=True),
 ]
 
+# Their descriptions, spelled as teams spell them (the census counts M2D-CLAP = m2d clap).
+DESCRIBED = {
+    "Heron_Lab_01": ("M2D-CLAP", "M2D-CLAP", "Transformer + MLP", ["MSE", "ranking"], 86_000_000,
+                   [], ["M2D-CLAP"]),
+    "Heron_Lab_02": ("m2d clap", "RoBERTa", "Transformer + MLP", ["MSE"], 210_000_000,
+                   ["Clotho"], ["M2D-CLAP", "RoBERTa"]),
+    "Kestrel_AI_01": ("BEATs", "RoBERTa", "cross-attention + MLP", ["MSE", "contrastive"],
+                          180_000_000, [], ["BEATs", "RoBERTa"]),
+    "Otter_Uni_01": ("M2D_CLAP", "M2D_CLAP", "MLP", ["ranking"], 3_000_000, [], ["M2D-CLAP"]),
+    "Lynx_Tech_01": ("M2D-CLAP", "M2D-CLAP", "LSTM", ["MSE"], 12_000_000, ["Clotho"],
+                     ["M2D-CLAP"]),
+    "Marten_Inst_01": ("BEATs", "BERT", "SVR", ["MSE"], 400_000, [], ["BEATs", "BERT"]),
+    "Marten_Inst_02": ("BEATs", "BERT", "Transformer+MLP", ["MSE"], 1_200_000, [],
+                    ["BEATs", "BERT"]),
+    "Flat_Line_01": ("none", "none", "constant", ["MSE"], 1, [], []),
+    "Demo_Team_01": ("BEATs", "BERT", "MLP", ["MSE"], 500_000, [], ["BEATs", "BERT"]),
+    "Baseline": ("BEATs", "RoBERTa", "Transformer + MLP", ["MSE"], 130_000_000, [],
+                 ["BEATs", "RoBERTa"]),
+}  # fmt: skip
+CUTOFF = date(2025, 5, 31)
+# Declared by the organizers and approved: what the demo's descriptions name.
+RESOURCES = [
+    ("model", "M2D-CLAP", "https://github.com/nttcslab/m2d", date(2024, 6, 1), "AudioSet"),
+    ("model", "BEATs", "https://github.com/microsoft/unilm", date(2022, 12, 18), "AudioSet"),
+    ("model", "RoBERTa", "https://huggingface.co/roberta-base", date(2019, 7, 26), "web text"),
+    ("model", "BERT", "https://huggingface.co/bert-base-uncased", date(2018, 10, 11), "web text"),
+    ("dataset", "Clotho", "https://zenodo.org/records/3490684", date(2019, 10, 22), ""),
+]
+
+
+def description_of(system: DemoSystem) -> str:
+    audio, text, predictor, losses, parameters, data, models = DESCRIBED[system.system]
+    return Description(
+        system_name=system.system, audio_encoders=[audio], text_encoders=[text],
+        predictor=predictor, losses=losses, parameters=parameters, external_data=data,
+        pretrained_models=models, notes="A demo system: its predictions are simulated.",
+    ).to_yaml()  # fmt: skip
+
+
+def _approve_resources(competition) -> None:
+    if competition.resource_cutoff is None:
+        competition.resource_cutoff = CUTOFF
+        competition.save(update_fields=["resource_cutoff"])
+    for kind, name, url, released, trained_on in RESOURCES:
+        ResourceDeclaration.objects.get_or_create(
+            competition=competition, name=name,
+            defaults={"kind": kind, "url": url, "release_date": released,
+                      "trained_on": trained_on, "status": ResourceDeclaration.APPROVED,
+                      "reason": "Public before the cutoff."},
+        )  # fmt: skip
+
+
 DESCRIPTION = """Predict how well an environmental sound matches an English caption: the mean
 of listeners' 0–10 relevance ratings. This demo runs on a small data set made on this machine
 from animal recordings and synthesized sounds, in the official XACLE format."""
 
 RULES = """One team per participant. Several systems per team are allowed; name them like
-Name_Affiliation_01. External data and pretrained models must have been public before the
-cutoff date. The test leaderboard's private part stays hidden until the organizers reveal it."""
+Name_Affiliation_01. External data and pretrained models must have been released on or
+before the cutoff date and approved by the organizers. The test leaderboard's private part
+stays hidden until the organizers reveal it."""
 
 
 def data_dir() -> Path:
@@ -104,6 +167,7 @@ def build(progress=None) -> tuple[Competition, list[int]]:
         competition.description, competition.rules = DESCRIPTION, RULES
         competition.save(update_fields=["description", "rules"])
     user = _demo_user(competition)
+    _approve_resources(competition)
     made = []
     for phase in competition.phases.order_by("kind"):
         ids = truth.phase_ids(phase)
@@ -130,6 +194,10 @@ def _submit_once(phase: Phase, system: DemoSystem, ids, latent, user) -> list[in
         defaults={"is_organizer": system.baseline},
     )
     if Submission.objects.filter(phase=phase, team=team, system_name=system.system).exists():
+        if not SystemDescription.objects.filter(
+            phase=phase, team=team, system_name=system.system
+        ).exists():  # a demo made before descriptions existed
+            descriptions.give(phase, team, system.system, description_of(system))
         return []
     values = predictions(system, ids, latent)
     body = "wav_file_name,prediction_score\n" + "".join(
@@ -145,6 +213,7 @@ def _submit_once(phase: Phase, system: DemoSystem, ids, latent, user) -> list[in
             user=user if system.team == "Demo_Team" else None,
             is_baseline=system.baseline,
             check_open=False,
+            description=description_of(system),
         )
     return [submission.pk]
 

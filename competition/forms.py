@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 import scoring
-from competition import names
+from competition import names, teams
 from competition.access import ordered_phases, team_of
-from competition.models import TAKEN_TEAM_NAME, Competition, Membership, Team
+from competition.models import TAKEN_TEAM_NAME, Competition, Team
+from competition.submitting import Refused
 from competition.upload_handlers import accept_upload
 
 TAKEN_USER_NAME = "A user with this name, or one that looks the same, already exists."
@@ -82,18 +83,22 @@ class _TeamForm(forms.Form):
         if self.current is not None and not may_leave(self.current):
             raise forms.ValidationError(
                 f"You are already in team {self.current.name}, which has other members or "
-                "submissions. Ask the organizers to move you."
+                "submissions: leave it first."
             )
         return super().clean()
 
     def _move_into(self, team_or_name) -> Team:
-        with transaction.atomic():
-            if self.current is not None:
-                self.current.delete()
-            team = team_or_name
-            if isinstance(team_or_name, str):
-                team = Team.objects.create(competition=self.competition, name=team_or_name)
-            Membership.objects.create(team=team, user=self.user)
+        try:
+            with transaction.atomic():
+                if self.current is not None:
+                    self.current.delete()
+                team = team_or_name
+                if isinstance(team_or_name, str):
+                    team = Team.objects.create(competition=self.competition, name=team_or_name)
+                teams.join(team, self.user)
+        except teams.TeamError as exc:
+            self.add_error(None, str(exc))
+            return None
         return team
 
     def try_save(self) -> Team | None:
@@ -144,6 +149,8 @@ class TeamJoinForm(_TeamForm):
             raise forms.ValidationError("No team of this competition has this invite code.")
         if team == self.current:
             raise forms.ValidationError(f"You are already in team {team.name}.")
+        if teams.is_full(team):
+            raise forms.ValidationError(teams.full_message(team))
         self.team = team
         return code
 
@@ -155,16 +162,29 @@ class SubmissionForm(forms.Form):
     phase = forms.ChoiceField()
     system_name = forms.CharField(
         max_length=64,
+        required=False,
         help_text=f"Like Name_Affiliation_01 ({names.SYSTEM_NAME_RULE}); one leaderboard row "
-        "per system.",
+        "per system. Not needed for a package.",
     )
     # Not required here: a missing file is answered by accept_upload, in the same words
     # as the API, and a file dropped for its size must not read as "no file".
     file = forms.FileField(
         required=False,
-        label="CSV file",
-        help_text="wav_file_name,prediction_score: one line per pair of the phase.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="CSV file or XACLE package",
+        help_text="wav_file_name,prediction_score: one line per pair of the phase. Or a .zip "
+        "package with NAME.csv and NAME.yaml per system (the system name is then ignored).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.zip,application/zip"}),
+    )
+    description = forms.CharField(
+        required=False,
+        label="Description (YAML, optional)",
+        help_text="The system's description; start from the template.",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+    description_file = forms.FileField(
+        required=False,
+        label="or a description file",
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
     )
 
     def __init__(self, competition: Competition, *args, **kwargs):
@@ -174,16 +194,52 @@ class SubmissionForm(forms.Form):
             (phase.kind, phase.get_kind_display()) for phase in self.phases.values()
         ]
         self.problems: list[str] = []
+        # The phase's window or the team's quota: a notice, not a problem with the file.
+        self.refusal: Refused | None = None
 
-    def submit(self, request):
-        """The new submission, or None with the reasons in `problems` (nothing stored)."""
+    def submit(self, request) -> list | None:
+        """The new submissions (one, or one per system of a package), or None with the
+        reasons in `problems` or `refusal` (nothing stored)."""
         if not self.is_valid():
             return None
         phase = self.phases[self.cleaned_data["phase"]]
+        data = self.cleaned_data
         try:
             return accept_upload(
-                request, phase, self.cleaned_data["system_name"], self.cleaned_data["file"]
+                request,
+                phase,
+                data["system_name"],
+                data["file"],
+                description=data["description_file"] or data["description"].strip() or None,
             )
+        except Refused as exc:
+            self.refusal = exc
+            return None
         except scoring.SubmissionError as exc:
             self.problems = exc.messages()
             return None
+
+
+class DescriptionForm(forms.Form):
+    """A system's description, edited on its page (checked by competition.descriptions)."""
+
+    yaml = forms.CharField(
+        label="Description (YAML)",
+        max_length=64 * 1024,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "code"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []
+
+
+class ReportForm(forms.Form):
+    report = forms.FileField(
+        label="Technical report (PDF)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []

@@ -5,10 +5,10 @@ the reveal a hidden split's numbers are never read here."""
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.safestring import SafeString, mark_safe
 
-from competition import svgchart
+from competition import standings, svgchart
 from competition.leaderboard import ORDER
 from competition.models import Phase, Score, Split, Standing, Submission
 
@@ -38,12 +38,12 @@ class History:
 def _levels(split: Split, metric: str) -> list[svgchart.Level]:
     """The phase's current best (among participants) and the baseline, as lines."""
     levels = []
-    standings = Standing.objects.filter(split=split)
+    shown = Standing.objects.filter(split=split)
     order = metric if metric in LOWER_IS_BETTER else f"-{metric}"
-    best = standings.filter(is_baseline=False).order_by(order, *ORDER).first()
+    best = shown.filter(is_baseline=False).order_by(order, *ORDER).first()
     if best is not None:
         levels.append(svgchart.Level("best", getattr(best, metric), "#1f7a3f"))
-    baseline = standings.filter(is_baseline=True).order_by(*ORDER).first()
+    baseline = shown.filter(is_baseline=True).order_by(*ORDER).first()
     if baseline is not None:
         levels.append(svgchart.Level("baseline", getattr(baseline, metric), "#9a6700"))
     return levels
@@ -69,12 +69,13 @@ def team_histories(team, phase: Phase, metric: str) -> list[History]:
     split = chart_split(phase)
     if split is None:
         return []
-    scores = (
-        Score.objects.filter(
-            split=split, submission__team=team, submission__status=Submission.SCORED
-        )
-        .order_by("submission__submitted_at", "submission_id")
-        .values_list("submission__system_name", "submission__submitted_at", metric)
+    scores = Score.objects.filter(
+        split=split, submission__team=team, submission__status=Submission.SCORED
+    )
+    if not phase.is_revealed:  # a late submission's scores wait for the reveal
+        scores = scores.exclude(submission__is_late=True)
+    scores = scores.order_by("submission__submitted_at", "submission_id").values_list(
+        "submission__system_name", "submission__submitted_at", metric
     )
     systems: dict[str, list] = {}
     for system, when, value in scores:
@@ -101,10 +102,12 @@ def best_over_time(phase: Phase, split: Split) -> History | None:
         return None
     # Every scored submission of the split is read once per change, not once per visit.
     stamp = Submission.objects.filter(phase=phase, status=Submission.SCORED).aggregate(
-        n=Count("id"), last=Max("scored_at")
+        n=Count("id"), last=Max("scored_at"), out=Count("id", filter=~Q(disqualified_reason=""))
     )
     last = stamp["last"].timestamp() if stamp["last"] else 0
-    key = f"best-over-time:{split.pk}:{stamp['n']}:{last}"
+    # A disqualification changes the record setters too.
+    out = f"{stamp['out']}:{phase.disqualifications.count()}"
+    key = f"best-over-time:{split.pk}:{stamp['n']}:{last}:{out}"
     rows = cache.get(key)
     if rows is None:
         rows = _record_setters(split)
@@ -128,8 +131,11 @@ def best_over_time(phase: Phase, split: Split) -> History | None:
 def _record_setters(split: Split) -> list[tuple]:
     """(submitted_at, team, srcc) of each submission that raised the best SRCC."""
     scores = (
+        # Late and disqualified submissions never enter a leaderboard, nor its history.
         Score.objects.filter(
-            split=split, submission__status=Submission.SCORED, submission__is_baseline=False
+            split=split,
+            submission__in=standings.ranked_submissions(split.phase),
+            submission__is_baseline=False,
         )
         .order_by("submission__submitted_at", "submission_id")
         .values_list("submission__submitted_at", "srcc", "submission__team__name")

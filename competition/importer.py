@@ -16,9 +16,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 import scoring
-from competition import scorer, truth
+from competition import dates, scorer, tasks, truth
 from competition.models import Competition, Item, Phase, Rating, Split, Submission
-from competition.submitting import enqueue
 
 PARTITIONS = [Item.TRAIN, Item.VALIDATION, Item.TEST]
 
@@ -165,7 +164,11 @@ def import_dataset(
     title: str | None = None,
     test_public_fraction: float | None = None,
     progress: bool = False,
+    opens_at: dict | None = None,
+    closes_at: dict | None = None,
 ) -> ImportReport:
+    """Import (or update) the competition from the folder. `opens_at` / `closes_at` map a
+    phase's kind to its new window's ends; the others are kept."""
     root = Path(path).resolve()
     if test_public_fraction is not None and not 0 < test_public_fraction < 1:
         raise DatasetError("--test-public-fraction must be between 0 and 1, e.g. 0.3.")
@@ -185,6 +188,7 @@ def import_dataset(
             competition.save()
         report = ImportReport(competition, created)
         phases = _ensure_phases(competition, test_public_fraction)
+        _set_windows(phases.values(), opens_at or {}, closes_at or {})
         for partition in PARTITIONS:
             changed = _import_partition(
                 competition, partition, data[partition], subsets, report, progress
@@ -199,7 +203,7 @@ def import_dataset(
                 Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)
                 ids = scorer.requeue(Submission.objects.filter(phase=phase))
                 report.requeued += len(ids)
-                transaction.on_commit(lambda ids=ids: enqueue(ids))
+                transaction.on_commit(lambda ids=ids: tasks.enqueue(ids))
     truth.forget()
     return report
 
@@ -235,6 +239,20 @@ def _check_lengths(data: dict[str, PartitionData], subsets: dict[str, str]):
     for wav, labels in subsets.items():
         if len(labels) > limits["subset labels"]:
             raise DatasetError(f"item_subsets.csv: the labels of {wav} exceed 200 characters.")
+
+
+def _set_windows(phases, opens_at: dict, closes_at: dict) -> None:
+    for phase in phases:
+        if phase.kind not in opens_at and phase.kind not in closes_at:
+            continue
+        phase.opens_at = opens_at.get(phase.kind, phase.opens_at)
+        phase.closes_at = closes_at.get(phase.kind, phase.closes_at)
+        if phase.closes_at is not None and phase.closes_at <= phase.opens_at:
+            raise DatasetError(
+                f"The {phase.kind} phase would close ({dates.utc(phase.closes_at)}) before it "
+                f"opens ({dates.utc(phase.opens_at)}); give --opens-at and --closes-at in order."
+            )
+        phase.save(update_fields=["opens_at", "closes_at"])
 
 
 def _ensure_phases(competition: Competition, fraction: float | None) -> dict[str, Phase]:

@@ -2,6 +2,7 @@
 send (submissions) and what it scored (scores per split)."""
 
 import secrets
+from datetime import datetime
 
 import numpy as np
 from django.conf import settings
@@ -20,12 +21,16 @@ class Competition(models.Model):
     resource_cutoff = models.DateField(
         null=True,
         blank=True,
-        help_text="External data and pretrained models must have been public before this date.",
+        help_text="External data and pretrained models must have been released on or before "
+        "this date.",
     )
     dataset_root = models.CharField(
         max_length=500,
         blank=True,
         help_text="The XACLE_dataset folder the items were imported from.",
+    )
+    max_team_size = models.PositiveIntegerField(
+        default=5, help_text="Members a team may have at most; 0: no limit."
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -67,6 +72,28 @@ class Phase(models.Model):
     split_seed = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Bumped whenever the phase's ratings change, so workers drop their cached truth.
     truth_version = models.PositiveIntegerField(default=1)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    accept_late = models.BooleanField(
+        default=False,
+        help_text="Take submissions after the close until the reveal, marked late and kept "
+        "out of every leaderboard.",
+    )
+    # Filled from DEFAULT_MAX_FINAL on creation when left empty.
+    max_final = models.PositiveIntegerField(
+        blank=True,
+        help_text="Submissions a team may mark as final; 0: no selection (every system is "
+        "ranked). Empty: 4 for the test phase, 0 for validation.",
+    )
+    final_selection_closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: when the phase closes. May be later."
+    )
+    require_description = models.BooleanField(
+        default=False,
+        help_text="Every final system (the systems that enter the ranking) needs a description.",
+    )
+    # Which rule the standings were last built under (see competition.standings): a phase
+    # that closes on its own clock has its standings rebuilt on the next read.
+    standings_rule = models.CharField(max_length=10, default="open", editable=False)
 
     class Meta:
         constraints = [
@@ -77,16 +104,61 @@ class Phase(models.Model):
     def __str__(self):
         return f"{self.competition.slug} / {self.kind}"
 
+    UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
+    DEFAULT_MAX_FINAL = {VALIDATION: 0, TEST: 4}
+
+    def save(self, *args, **kwargs):
+        if self.max_final is None:
+            self.max_final = self.DEFAULT_MAX_FINAL.get(self.kind, 0)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.leaderboard == self.REVEALED
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
+        if self.is_revealed:
+            return False
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
 
     def state(self, now=None) -> str:
-        """upcoming, open or closed."""
+        """upcoming before opens_at, open until closes_at, closed after it, revealed after
+        the reveal (which closes it)."""
         now = now or timezone.now()
+        if self.is_revealed:
+            return self.REVEALED
         if now < self.opens_at:
-            return "upcoming"
-        return "open" if self.is_open(now) else "closed"
+            return self.UPCOMING
+        return self.OPEN if self.is_open(now) else self.CLOSED
+
+    def deadlines(self) -> list[tuple[str, datetime]]:
+        """The phase's dated events, as (what happens, when)."""
+        name = self.get_kind_display()
+        events = [(f"{name} phase opens", self.opens_at)]
+        if self.closes_at:
+            events.append((f"{name} phase closes", self.closes_at))
+        if self.max_final and self.final_selection_closes_at:
+            events.append((f"{name} final selection closes", self.final_selection_closes_at))
+        if self.reveal_planned_at and not self.is_revealed:
+            events.append((f"{name} results revealed", self.reveal_planned_at))
+        return events
+
+    def selection_closes_at(self):
+        """When teams stop choosing their finals: the phase's own setting, else its close."""
+        return self.final_selection_closes_at or self.closes_at
+
+    def selection_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.max_final == 0 or self.is_revealed:
+            return False
+        deadline = self.selection_closes_at()
+        return deadline is None or now < deadline
+
+    def ranks_finals_only(self, now=None) -> bool:
+        """Whether only the teams' final systems (chosen, else automatic) enter the ranking:
+        once a phase with a final selection has closed."""
+        return self.max_final > 0 and self.state(now) in (self.CLOSED, self.REVEALED)
 
     def items(self):
         """The phase's items in their canonical order: predictions are stored in it."""
@@ -272,11 +344,24 @@ class Submission(models.Model):
     status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
     reason = models.TextField(blank=True, help_text="Shown to the participant.")
     submitted_at = models.DateTimeField(default=timezone.now)
-    queued_at = models.DateTimeField(default=timezone.now, help_text="Last sent to the workers.")
+    queued_at = models.DateTimeField(default=timezone.now, help_text="Queued for scoring since.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Last sent again by the sweep.")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last began scoring it."
+    )
     scored_at = models.DateTimeField(null=True, blank=True)
     scored_truth_version = models.PositiveIntegerField(null=True, blank=True)
     is_baseline = models.BooleanField(default=False)
     selected_for_final = models.BooleanField(default=False)
+    is_late = models.BooleanField(
+        default=False,
+        help_text="Made after the close: scored, shown to its team after the reveal, never ranked.",
+    )
+    # Taken beyond the phase's limits with one of the team's extra grants.
+    used_grant = models.BooleanField(default=False)
+    disqualified_reason = models.TextField(
+        blank=True, help_text="Not empty: disqualified, off every board; shown to the team."
+    )
 
     class Meta:
         indexes = [
@@ -291,6 +376,82 @@ class Submission(models.Model):
 
     def prediction_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.predictions), dtype=np.float64)
+
+    @property
+    def is_disqualified(self) -> bool:
+        return bool(self.disqualified_reason)
+
+
+class Disqualification(models.Model):
+    """A whole team out of a phase's ranking, with the reason shown to it."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="disqualifications")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="disqualifications")
+    reason = models.TextField(help_text="Shown to the team.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "phase"], name="one_disqualification")
+        ]
+
+    def __str__(self):
+        return f"{self.team} out of {self.phase}"
+
+
+class QuotaGrant(models.Model):
+    """Extra submissions an organizer gives a team for a phase, beyond its limits."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="quota_grants")
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="quota_grants")
+    extra = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, help_text="Why, for the record.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.extra} more for {self.team} in {self.phase}"
+
+
+class IdempotentSubmit(models.Model):
+    """The first answer to a submit carrying an Idempotency-Key, kept per user so that a
+    client retrying after a lost answer gets it again instead of a second submission."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # A digest of the request (where it went, its fields and its file): the same key with
+    # anything else is a client error, not a replay.
+    fingerprint = models.CharField(max_length=64)
+    submission = models.ForeignKey(
+        "Submission", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.JSONField(help_text="The first answer, replayed as it was.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_submit_per_idempotency_key")
+        ]
+
+    def __str__(self):
+        return f"{self.key} of {self.user_id}"
+
+
+class Beacon(models.Model):
+    """The last time a piece of background work ran (e.g. "sweep"), for health checks."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def mark(cls, name: str) -> None:
+        cls.objects.update_or_create(name=name, defaults={"at": timezone.now()})
+
+    @classmethod
+    def last(cls, name: str):
+        return cls.objects.filter(name=name).values_list("at", flat=True).first()
 
 
 class Score(models.Model):
@@ -332,6 +493,9 @@ class Standing(models.Model):
     submissions = models.PositiveIntegerField(help_text="Scored submissions of this system.")
     last_submitted_at = models.DateTimeField()
     team_best = models.BooleanField(default=False)
+    # How the system entered a closed phase's ranking: chosen by its team, or automatically.
+    CHOSEN, AUTOMATIC = "team", "auto"
+    selection = models.CharField(max_length=10, blank=True)
     team_submissions = models.PositiveIntegerField(default=0)
     team_last_submitted_at = models.DateTimeField(null=True)
 
@@ -367,3 +531,11 @@ class Standing(models.Model):
 
     def __str__(self):
         return f"{self.team} / {self.system_name} on {self.split}"
+
+
+# The systems' descriptions, declared resources and reports live in their own module.
+from competition.system_models import (  # noqa: E402, F401
+    Report,
+    ResourceDeclaration,
+    SystemDescription,
+)

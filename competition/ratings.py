@@ -4,9 +4,8 @@ sending the affected submissions to be rescored."""
 from django.db import transaction
 from django.db.models import Avg, Count, F
 
-from competition import scorer
+from competition import scorer, tasks
 from competition.models import Item, Phase, Submission
-from competition.submitting import enqueue
 
 
 def means_changed(item_ids, *, recompute: bool = True) -> int:
@@ -31,5 +30,5 @@ def means_changed(item_ids, *, recompute: bool = True) -> int:
             phases = Phase.objects.filter(competition_id=competition_id, kind=kind)
             phases.update(truth_version=F("truth_version") + 1)
             requeued += scorer.requeue(Submission.objects.filter(phase__in=phases))
-        transaction.on_commit(lambda: enqueue(requeued))
+        transaction.on_commit(lambda: tasks.enqueue(requeued))
     return len(requeued)

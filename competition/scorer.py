@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from tqdm import tqdm
 
 from competition import signals, standings, truth
-from competition.models import Phase, Score, Submission
+from competition.models import Score, Submission
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ CHANGED_PHASE = (
 )
 SCORE_FIELDS = ["srcc", "lcc", "ktau", "mse", "n", "constant_prediction"]
 BATCH = 200
+WAITING = [Submission.QUEUED, Submission.SCORING]
 
 
 def score_submission(submission_id: int) -> str | None:
@@ -38,36 +40,34 @@ def score_submission(submission_id: int) -> str | None:
 def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
     """Score the given submissions that are queued or scoring; {id: new status}.
 
-    One transaction: the rows are locked while scored, so two workers handed the same
-    submission never both write it (the second skips it), and a worker that dies mid-way
-    leaves the submission queued for the next delivery."""
+    First a claim, committed at once: the rows become `scoring` with the time, so a claim
+    that never finishes is visible and is sent again after STALE_SCORING_SECONDS. Then one
+    transaction scores them with the rows locked, so two workers handed the same submission
+    never both write it (the second skips it and finds it still waiting), and a worker that
+    dies mid-way leaves it `scoring` for the next delivery."""
     ids = list(submission_ids)
     outcome: dict[int, str] = {}
+    if not _claim(ids):
+        return outcome
     with transaction.atomic():
         claimed = (
             Submission.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=ids, status__in=[Submission.QUEUED, Submission.SCORING])
-            .only("id", "phase_id", "team_id", "system_name", "predictions")
+            .select_related("phase")
+            .filter(pk__in=ids, status__in=WAITING)
         )
-        phases: dict[int, Phase] = {}
-        scores, done, failed, touched = [], {}, {}, set()
+        scores, done, failed, touched, systems = [], {}, {}, set(), set()
         for submission in claimed:
-            touched.add((submission.team_id, submission.phase_id, submission.system_name))
-            phase = phases.get(submission.phase_id)
-            if phase is None:
-                phase = phases[submission.phase_id] = Phase.objects.get(pk=submission.phase_id)
+            system = (submission.team_id, submission.phase_id, submission.system_name)
+            systems.add(system)
+            phase = submission.phase
             try:
                 rows = _score_rows(submission, truth.phase_truth(phase))
-            except _Unscorable as exc:
-                failed.setdefault(str(exc), []).append(submission.pk)
+            except Exception as exc:
+                failed.setdefault(_failure(submission, exc), []).append(submission.pk)
+                if submission.scored_truth_version is not None:
+                    touched.add(system)  # its earlier scores leave the standings
                 continue
-            except truth.TruthMissing:
-                failed.setdefault(NO_TRUTH, []).append(submission.pk)
-                continue
-            except Exception:
-                log.exception("scoring submission %s failed", submission.pk)
-                failed.setdefault(SERVER_ERROR, []).append(submission.pk)
-                continue
+            touched.add(system)
             scores.extend(rows)
             done.setdefault(phase.truth_version, []).append(submission.pk)
         if scores:
@@ -98,9 +98,38 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 sender=Submission,
                 scored=[pk for pk, status in outcome.items() if status == Submission.SCORED],
                 failed=[pk for pk, status in outcome.items() if status == Submission.FAILED],
-                phase_ids=sorted({phase for _, phase, _ in touched}),
+                phase_ids=sorted({phase for _, phase, _ in systems}),
             )
     return outcome
+
+
+def _failure(submission: Submission, exc: Exception) -> str:
+    """The reason a participant reads for a submission that could not be scored."""
+    if isinstance(exc, _Unscorable):
+        return str(exc)
+    if isinstance(exc, truth.TruthMissing):
+        return NO_TRUTH
+    log.exception("scoring submission %s failed", submission.pk, exc_info=exc)
+    return SERVER_ERROR
+
+
+def _claim(ids: list[int]) -> int:
+    """Mark the waiting submissions nobody holds as `scoring` now, in one statement; return
+    how many."""
+    if not ids:
+        return 0
+    with transaction.atomic():
+        free = Submission.objects.select_for_update(skip_locked=True).filter(
+            pk__in=ids, status__in=WAITING
+        )
+        return Submission.objects.filter(pk__in=Subquery(free.values("pk"))).update(
+            status=Submission.SCORING, claimed_at=timezone.now()
+        )
+
+
+def is_waiting(submission_id: int) -> bool:
+    """Still queued or scoring: another session holds it, or it was requeued meanwhile."""
+    return Submission.objects.filter(pk=submission_id, status__in=WAITING).exists()
 
 
 def score_in_batches(ids: list[int], progress: bool = False) -> None:
@@ -140,18 +169,33 @@ def requeue(queryset) -> list[int]:
     ids = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(ids), 1000):
         Submission.objects.filter(pk__in=ids[start : start + 1000]).update(
-            status=Submission.QUEUED, queued_at=timezone.now()
+            status=Submission.QUEUED, queued_at=timezone.now(), sent_at=None
         )
     return ids
 
 
 def stale_submissions(queued_seconds: int, scoring_seconds: int):
-    """Submissions the workers seem to have lost: queued, or stuck scoring, too long."""
+    """Submissions the workers seem to have lost: queued (and not sent again) too long, or
+    claimed by a worker too long ago."""
     now = timezone.now()
     queued = Submission.objects.filter(
         status=Submission.QUEUED, queued_at__lt=now - timedelta(seconds=queued_seconds)
-    )
+    ).exclude(sent_at__gte=now - timedelta(seconds=queued_seconds))
     stuck = Submission.objects.filter(
-        status=Submission.SCORING, queued_at__lt=now - timedelta(seconds=scoring_seconds)
+        status=Submission.SCORING, claimed_at__lt=now - timedelta(seconds=scoring_seconds)
     )
     return queued | stuck
+
+
+def oldest_waiting(now=None):
+    """(age in seconds of the oldest queued submission or None, its id)."""
+    now = now or timezone.now()
+    oldest = (
+        Submission.objects.filter(status__in=WAITING)
+        .order_by("queued_at")
+        .values_list("pk", "queued_at")
+        .first()
+    )
+    if oldest is None:
+        return None, None
+    return (now - oldest[1]).total_seconds(), oldest[0]

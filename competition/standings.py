@@ -1,111 +1,132 @@
 """Keeping each system's place per split (`Standing`) up to date, so leaderboards read a few
 indexed rows instead of ranking every submission on every request.
 
-A system (a team's system name) is represented by one submission, the same on every split
-of its phase: the one its team selected as final; otherwise, where the phase has a public
-split, its best there; otherwise its latest. So a private split never picks, after the fact,
-whichever of a team's submissions happened to score best on it."""
+Which systems of a team enter a phase's ranking, and which submission represents each, is
+competition.selection's rule; here it is applied to a team's scored submissions, a whole
+team and phase at a time (the final selection concerns the team's systems together).
+Late, disqualified and failed submissions, and teams disqualified from the phase, never
+enter. A phase that closes on its own clock changes the rule: `ensure_current` rebuilds
+its standings on the next read."""
 
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.utils import timezone
 
-from competition.models import Score, Split, Standing, Submission, Team
+from competition import selection
+from competition.models import Disqualification, Phase, Score, Split, Standing, Submission, Team
 from scoring.ranking import sort_key
 
 FIELDS = ["srcc", "lcc", "ktau", "mse", "n"]
 SystemKey = tuple[int, int, str]  # (team id, phase id, system name)
+TeamPhase = tuple[int, int]  # (team id, phase id)
+OPEN_RULE, FINALS_RULE = "open", "finals"
+
+
+def rule(phase: Phase, now=None) -> str:
+    return FINALS_RULE if phase.ranks_finals_only(now) else OPEN_RULE
 
 
 def refresh(systems: set[SystemKey]) -> None:
-    """Recompute the standings of the given systems from their scored submissions. Call it
-    inside the transaction that changed their scores."""
-    if not systems:
+    """Recompute the standings of the given systems' teams from their scored submissions.
+    Call it inside the transaction that changed their scores."""
+    refresh_teams({(team, phase) for team, phase, _ in systems})
+
+
+def refresh_teams(team_phases: set[TeamPhase]) -> None:
+    if not team_phases:
         return
     with transaction.atomic():
-        _refresh(systems)
+        _refresh(team_phases)
 
 
-def _refresh(systems: set[SystemKey]) -> None:
-    teams = sorted({team for team, _, _ in systems})
-    phases = {phase for _, phase, _ in systems}
-    names = {name for _, _, name in systems}
-    # One refresh per team at a time: two workers scoring the same system must not each
-    # write a standing computed without the other's score.
-    list(Team.objects.select_for_update().filter(pk__in=teams).order_by("pk").values("pk"))
+def ranked_submissions(phase: Phase):
+    """The submissions that may enter the phase's ranking: scored, on time, not
+    disqualified, of a team not disqualified from the phase."""
+    out = Disqualification.objects.filter(phase=phase).values("team_id")
+    return Submission.objects.filter(
+        phase=phase, status=Submission.SCORED, is_late=False, disqualified_reason=""
+    ).exclude(team_id__in=out)
+
+
+def _refresh(team_phases: set[TeamPhase]) -> None:
+    teams = sorted({team for team, _ in team_phases})
+    phase_ids = {phase for _, phase in team_phases}
+    _lock_teams(teams)
+    phases = {phase.pk: phase for phase in Phase.objects.filter(pk__in=phase_ids)}
     public = dict(
-        Split.objects.filter(phase_id__in=phases, visibility=Split.PUBLIC).values_list(
+        Split.objects.filter(phase_id__in=phase_ids, visibility=Split.PUBLIC).values_list(
             "phase_id", "pk"
         )
     )
+    now = timezone.now()
+    fresh = []
+    for phase_id, phase in phases.items():
+        phase_teams = [team for team, p in team_phases if p == phase_id]
+        entries = _entries(phase, phase_teams)
+        for team in phase_teams:
+            choices = selection.choose(
+                list(entries.get(team, {}).values()),
+                public.get(phase_id),
+                phase.max_final,
+                finals_only=phase.ranks_finals_only(now),
+            )
+            for name, choice in choices.items():
+                for split, score in choice.entry.scores.items():
+                    fresh.append(
+                        Standing(
+                            split_id=split,
+                            team_id=team,
+                            system_name=name,
+                            submission_id=choice.entry.submission_id,
+                            submitted_at=choice.entry.submitted_at,
+                            is_baseline=choice.entry.is_baseline,
+                            submissions=choice.submissions,
+                            last_submitted_at=choice.last_submitted_at,
+                            selection=choice.selection,
+                            **{f: getattr(score, f) for f in FIELDS},
+                        )  # fmt: skip
+                    )
+    _replace(fresh, teams, phase_ids, team_phases)
+    _mark_team_best(team_phases)
+
+
+def _lock_teams(teams) -> None:
+    # One refresh per team at a time: two workers scoring the same team must not each
+    # write standings computed without the other's score. NO KEY UPDATE, so the team's
+    # new submissions (which only need a key-share lock on the team) are never blocked.
+    locked = Team.objects.select_for_update(no_key=True).filter(pk__in=sorted(teams))
+    list(locked.order_by("pk").values("pk"))
+
+
+def _entries(phase: Phase, teams: list[int]) -> dict[int, dict[int, selection.Entry]]:
     rows = Score.objects.filter(
-        submission__team_id__in=teams,
-        submission__phase_id__in=phases,
-        submission__system_name__in=names,
-        submission__status=Submission.SCORED,
+        submission__in=ranked_submissions(phase).filter(team_id__in=teams)
     ).values_list(
-        "split_id", "submission_id", "submission__team_id", "submission__phase_id",
-        "submission__system_name", "submission__submitted_at", "submission__is_baseline",
-        "submission__selected_for_final", *FIELDS,
+        "split_id", "submission_id", "submission__team_id", "submission__system_name",
+        "submission__submitted_at", "submission__is_baseline", "submission__selected_for_final",
+        *FIELDS,
     )  # fmt: skip
-    submissions: dict[SystemKey, dict[int, SimpleNamespace]] = {}
-    for split, sub, team, phase, name, submitted_at, baseline, final, *metrics in rows:
-        if (team, phase, name) not in systems:
-            continue
-        entry = submissions.setdefault((team, phase, name), {}).setdefault(
-            sub,
-            SimpleNamespace(
-                submission_id=sub,
-                submitted_at=submitted_at,
-                final=final,
-                is_baseline=baseline,
-                scores={},
-            ),  # fmt: skip
+    entries: dict[int, dict[int, selection.Entry]] = {}
+    for split, sub, team, name, submitted_at, baseline, final, *metrics in rows:
+        entry = entries.setdefault(team, {}).setdefault(
+            sub, selection.Entry(sub, name, submitted_at, final, baseline)
         )
         entry.scores[split] = SimpleNamespace(
             submitted_at=submitted_at, **dict(zip(FIELDS, metrics, strict=True))
         )
-    fresh = []
-    for (team, phase, name), entries in submissions.items():
-        chosen = _representative(list(entries.values()), public.get(phase))
-        last = max(e.submitted_at for e in entries.values())
-        for split, score in chosen.scores.items():
-            fresh.append(
-                Standing(
-                    split_id=split,
-                    team_id=team,
-                    system_name=name,
-                    submission_id=chosen.submission_id,
-                    submitted_at=chosen.submitted_at,
-                    is_baseline=chosen.is_baseline,
-                    submissions=len(entries),
-                    last_submitted_at=last,
-                    **{f: getattr(score, f) for f in FIELDS},
-                )  # fmt: skip
-            )
-    _replace(systems, fresh, teams, phases, names)
-    _mark_team_best({(team, phase) for team, phase, _ in systems})
+    return entries
 
 
-def _representative(entries: list[SimpleNamespace], public_split: int | None):
-    final = [e for e in entries if e.final]
-    if final:
-        return max(final, key=lambda e: (e.submitted_at, e.submission_id))
-    ranked = [e for e in entries if public_split in e.scores]
-    if ranked:
-        return min(ranked, key=lambda e: (*sort_key(e.scores[public_split]), e.submission_id))
-    return max(entries, key=lambda e: (e.submitted_at, e.submission_id))
-
-
-def _replace(systems, fresh, teams, phases, names) -> None:
+def _replace(fresh, teams, phase_ids, team_phases) -> None:
     kept = {(s.split_id, s.team_id, s.system_name) for s in fresh}
     existing = Standing.objects.filter(
-        team_id__in=teams, split__phase_id__in=phases, system_name__in=names
+        team_id__in=teams, split__phase_id__in=phase_ids
     ).values_list("pk", "split_id", "team_id", "split__phase_id", "system_name")
     gone = [
         pk
         for pk, split, team, phase, name in existing
-        if (team, phase, name) in systems and (split, team, name) not in kept
+        if (team, phase) in team_phases and (split, team, name) not in kept
     ]
     if gone:
         Standing.objects.filter(pk__in=gone).delete()
@@ -114,11 +135,11 @@ def _replace(systems, fresh, teams, phases, names) -> None:
         update_conflicts=True,
         unique_fields=["split", "team", "system_name"],
         update_fields=["submission", *FIELDS, "submitted_at", "is_baseline", "submissions",
-                       "last_submitted_at"],
+                       "last_submitted_at", "selection"],
     )  # fmt: skip
 
 
-def _mark_team_best(team_phases: set[tuple[int, int]]) -> None:
+def _mark_team_best(team_phases: set[TeamPhase]) -> None:
     """The by-team view shows each team's best system, which carries the team's totals;
     every baseline system stands alone. Only rows whose marks change are written, so a new
     score touches at most the old and the new best."""
@@ -155,11 +176,32 @@ def _mark_team_best(team_phases: set[tuple[int, int]]) -> None:
 
 
 def rebuild(phase) -> None:
-    """Recompute every standing of a phase (after an organizer's repair, or in tests)."""
-    systems = set(
-        Submission.objects.filter(phase=phase)
-        .values_list("team_id", "phase_id", "system_name")
-        .distinct()
-    )
-    Standing.objects.filter(split__phase=phase).delete()
-    refresh(systems)
+    """Recompute every standing of a phase (after an organizer's repair, a disqualification,
+    the phase's close, or in tests)."""
+    with transaction.atomic():
+        teams = set(Submission.objects.filter(phase=phase).values_list("team_id", flat=True))
+        Standing.objects.filter(split__phase=phase).delete()
+        refresh_teams({(team, phase.pk) for team in teams})
+        phase.standings_rule = rule(phase)
+        Phase.objects.filter(pk=phase.pk).update(standings_rule=phase.standings_rule)
+
+
+def ensure_current(phase: Phase) -> None:
+    """Rebuild the phase's standings when they were built under another rule than the one
+    that holds now (the phase closed, or an organizer changed its dates or max_final)."""
+    wanted = rule(phase)
+    if phase.standings_rule == wanted:
+        return
+    with transaction.atomic():
+        locked = Phase.objects.select_for_update().get(pk=phase.pk)
+        if locked.standings_rule != rule(locked):
+            rebuild(locked)
+    phase.standings_rule = wanted
+
+
+def entrants(phase: Phase):
+    """The phase's ranked systems, one Standing per system and split, under the rule that
+    holds now (finals only once a phase with a final selection has closed; never a late
+    or disqualified submission): what every board, export and analysis ranks."""
+    ensure_current(phase)
+    return Standing.objects.filter(split__phase=phase)

@@ -1,8 +1,8 @@
 """The one path every submission takes, from the web form, the API, the CLI or the
 baseline: read and check the file at once, store it, queue it for the workers."""
 
-import logging
 import uuid
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
@@ -12,10 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import scoring
-from competition import names, truth
+from competition import dates, descriptions, names, quotas, tasks, truth
 from competition.models import Competition, Membership, Phase, Submission, Team
-
-log = logging.getLogger(__name__)
+from scoring.description import Description
 
 
 def read_upload(source, max_bytes: int) -> bytes:
@@ -41,10 +40,39 @@ def too_large_message(max_bytes: int) -> str:
     return f"The file is larger than the limit of {max_bytes:,} bytes."
 
 
-def closed_message(phase: Phase) -> str:
-    if phase.closes_at is not None and phase.closes_at <= timezone.now():
-        return f"The {phase.kind} phase closed on {phase.closes_at:%Y-%m-%d %H:%M} UTC."
-    return f"The {phase.kind} phase opens on {phase.opens_at:%Y-%m-%d %H:%M} UTC."
+PHASE_CLOSED, PHASE_NOT_OPEN = "phase_closed", "phase_not_open"
+
+
+class Refused(scoring.SubmissionError):
+    """Not a problem with the file: the phase's window or the team's quota. `code` and
+    `status` are the API's answer; `retry_after` the seconds until it may be tried again."""
+
+    def __init__(self, code: str, message: str, status: int, retry_after: int | None = None):
+        super().__init__([scoring.Problem(None, message)])
+        self.code, self.status, self.retry_after = code, status, retry_after
+
+
+def check_window(phase: Phase, now) -> bool:
+    """Whether a submission made now is late; Refused when the phase takes none."""
+    state = phase.state(now)
+    if state == Phase.OPEN:
+        return False
+    kind = phase.kind
+    if state == Phase.UPCOMING:
+        raise Refused(
+            PHASE_NOT_OPEN, f"The {kind} phase opens at {dates.utc(phase.opens_at)}.", 403
+        )
+    if state == Phase.REVEALED:
+        raise Refused(
+            PHASE_CLOSED,
+            f"The {kind} phase is over: its results were revealed"
+            + (f" at {dates.utc(phase.revealed_at)}" if phase.revealed_at else "")
+            + ", and it takes no more submissions.",
+            403,
+        )
+    if phase.accept_late:
+        return True
+    raise Refused(PHASE_CLOSED, f"The {kind} phase closed at {dates.utc(phase.closes_at)}.", 403)
 
 
 def check_system_name(name: str, team: Team | None = None) -> str:
@@ -80,71 +108,122 @@ def submit(
     user=None,
     is_baseline: bool = False,
     check_open: bool = True,
+    description: str | bytes | None = None,
+    on_stored=None,
 ) -> Submission:
-    """Check, store and queue a submission; raise scoring.SubmissionError (nothing stored)
-    when the phase is closed, the team's quota is spent, or the file or the system name is
-    at fault. Organizers' own reference systems pass check_open=False (no window, no quota).
-    A refused file costs no quota."""
-    if check_open and not phase.is_open():
-        raise _error(closed_message(phase))
+    """Check, store and queue a submission; raise Refused (nothing stored) when the phase
+    takes none now or the team's quota is spent, scoring.SubmissionError when the file, the
+    system name or the description (YAML, optional) is at fault. Organizers' own reference
+    systems and forced submissions pass check_open=False (no window, no quota). A refused
+    file costs no quota. After the close of a phase that accepts late work, the submission
+    is marked late. on_stored(submissions) runs inside the transaction that stores it (to
+    record the answer with it, see competition.idempotency)."""
+    now = timezone.now()
+    late = check_window(phase, now) if check_open else False
     system_name = check_system_name(system_name, team)
     data = read_upload(source, settings.SUBMISSION_MAX_BYTES)
     predictions = truth.submission_reader(phase).read(data, settings.SUBMISSION_MAX_BYTES)
-    now = timezone.now()
-    with transaction.atomic():
-        if check_open:
-            _check_quota(phase, team, now)
-        submission = Submission(
-            team=team,
-            phase=phase,
-            submitted_by=user,
-            system_name=system_name,
-            original_filename=(filename or "submission.csv")[-255:],
-            predictions=np.ascontiguousarray(predictions, dtype=np.float64).tobytes(),
-            submitted_at=now,
-            queued_at=now,
-            is_baseline=is_baseline,
-        )
-        # The stored name is ours, not the participant's: no path tricks, no clashes.
-        submission.file.save(f"{team.pk}-{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
-        submission.save()
-        transaction.on_commit(lambda: enqueue([submission.pk]))
-    return submission
+    entry = Entry(system_name, filename, data, predictions)
+    if description is not None:
+        entry.description = descriptions.check(phase, system_name, description)
+        entry.description_text = description
+    return store(phase, team, [entry], now, user=user, late=late, is_baseline=is_baseline,
+                 check_open=check_open, on_stored=on_stored)[0]  # fmt: skip
 
 
-def _check_quota(phase: Phase, team: Team, now) -> None:
-    """Refuse a submission over the phase's limits. The team's row is locked so that two
-    uploads at once cannot both take the last one."""
+@dataclass
+class Entry:
+    """One checked system, ready to be stored."""
+
+    system_name: str
+    filename: str
+    data: bytes
+    predictions: np.ndarray
+    description: Description | None = None
+    description_text: str | bytes = ""
+
+
+def store(
+    phase: Phase,
+    team: Team,
+    entries: list[Entry],
+    now,
+    *,
+    user=None,
+    late: bool = False,
+    is_baseline: bool = False,
+    check_open: bool = True,
+    on_stored=None,
+) -> list[Submission]:
+    """Store checked submissions (and their descriptions) in one transaction, after the
+    quota allowed all of them, and queue them once it commits. `on_stored(submissions)` runs
+    inside the transaction (a package's report, the idempotency record). The broker is told
+    only after the commit, and its failure is the sweep's business, never the caller's."""
+    submissions = []
+    try:
+        with transaction.atomic():
+            grants = (
+                _check_quota(phase, team, now, user, len(entries))
+                if check_open
+                else [False] * len(entries)
+            )
+            for entry, used_grant in zip(entries, grants, strict=True):
+                submission = Submission(
+                    team=team,
+                    phase=phase,
+                    submitted_by=user,
+                    system_name=entry.system_name,
+                    original_filename=(entry.filename or "submission.csv")[-255:],
+                    predictions=np.ascontiguousarray(entry.predictions, dtype=np.float64).tobytes(),
+                    submitted_at=now,
+                    queued_at=now,
+                    is_baseline=is_baseline,
+                    is_late=late,
+                    used_grant=used_grant,
+                )
+                # The stored name is ours, not the participant's: no path tricks, no clashes.
+                name = f"{team.pk}-{uuid.uuid4().hex}.csv"
+                submission.file.save(name, ContentFile(entry.data), save=False)
+                submissions.append(submission)
+                submission.save()
+                if entry.description is not None:
+                    descriptions.save(phase, team, entry.description, entry.description_text, user)
+            if on_stored is not None:
+                on_stored(submissions)
+            ids = [submission.pk for submission in submissions]
+            transaction.on_commit(lambda: tasks.enqueue(ids), robust=True)
+    except BaseException:
+        # No row, no file: a transaction that failed leaves nothing behind.
+        for submission in submissions:
+            if submission.file:
+                submission.file.delete(save=False)
+        raise
+    return submissions
+
+
+def _check_quota(phase: Phase, team: Team, now, user=None, count: int = 1) -> list[bool]:
+    """Refuse submissions over the phase's limits (all of them, when `count` would pass it:
+    a package is taken whole or not at all); for each, whether it takes one of the team's
+    extra grants. The team's row is locked so that two uploads at once cannot both take
+    the last one."""
     if phase.max_submissions_per_day is None and phase.max_submissions_total is None:
-        return
-    Team.objects.select_for_update().filter(pk=team.pk).exists()
-    # Failed submissions (a server problem, a changed phase) do not count against the team.
-    made = Submission.objects.filter(phase=phase, team=team).exclude(status=Submission.FAILED)
-    limit = phase.max_submissions_total
-    if limit is not None and made.count() >= limit:
-        raise _error(f"Your team has made all {limit} submissions the {phase.kind} phase allows.")
-    limit = phase.max_submissions_per_day
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if limit is not None and made.filter(submitted_at__gte=midnight).count() >= limit:
-        raise _error(
-            f"Your team has made its {limit} submissions to the {phase.kind} phase for today; "
-            "the next one can be made after 00:00 UTC."
+        return [False] * count  # no limit to keep: no lock, so nothing waits on the team
+    Team.objects.select_for_update(no_key=True).filter(pk=team.pk).exists()
+    quota = quotas.quota(phase, team, now, users=[user])
+    limits = [n for n in (quota.left_today, quota.left_total) if n is not None]
+    within = min(limits) if limits else count
+    if count <= within + quota.extra:
+        return [i >= within for i in range(count)]
+    retry = quota.next_at and dates.seconds_until(quota.next_at, now)
+    message = quota.refusal()
+    if count > 1 and within + quota.extra > 0:
+        left = within + quota.extra
+        message = (
+            f"The package holds {count} systems, but your team may make {left} more "
+            f"submission{'s' if left != 1 else ''} to the {phase.kind} phase now; nothing "
+            "was stored."
         )
-
-
-def enqueue(submission_ids) -> int:
-    """Send submissions to the workers; return how many the broker took. One the broker
-    refuses stays queued in the database, and the periodic sweep sends it again."""
-    from competition.tasks import score_submission_task
-
-    sent = 0
-    for submission_id in submission_ids:
-        try:
-            score_submission_task.apply_async((submission_id,), retry=False)
-            sent += 1
-        except Exception as exc:  # the broker is down: the row is safe, the sweep retries
-            log.warning("could not queue submission %s: %s", submission_id, exc)
-    return sent
+    raise Refused(quotas.QUOTA_EXCEEDED, message, 429, retry_after=retry or None)
 
 
 def team_for(user, competition: Competition) -> Team:

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from competition.views import accounts, downloads, leaderboards, pages, submissions, teams
+from competition.views import (
+    accounts,
+    downloads,
+    leaderboards,
+    pages,
+    submissions,
+    systems,
+    teams,
+)
 
 PARTITION = r"(?P<partition>train|validation|test)"
 
@@ -24,6 +32,18 @@ urlpatterns = [
     path("c/<slug:slug>/", pages.overview, name="competition"),
     path("c/<slug:slug>/team/", teams.team, name="team"),
     path("c/<slug:slug>/submit/", submissions.submit, name="submit"),
+    path("c/<slug:slug>/systems/", systems.my_systems, name="my_systems"),
+    path(
+        "c/<slug:slug>/description_template.yaml",
+        systems.description_template,
+        name="description_template",
+    ),
+    path(
+        "c/<slug:slug>/phases/<str:kind>/teams/<path:team>/systems/<path:system_name>/",
+        systems.system_page,
+        name="system",
+    ),
+    path("c/<slug:slug>/teams/<path:team>/report.pdf", systems.report_file, name="report"),
     path("c/<slug:slug>/submissions/", submissions.my_submissions, name="my_submissions"),
     path(
         "c/<slug:slug>/leaderboard/<str:kind>/",
@@ -51,6 +71,11 @@ urlpatterns = [
         name="download_wav",
     ),
     path("submissions/<int:submission_id>/", submissions.submission_detail, name="submission"),
+    path(
+        "submissions/<int:submission_id>/final/",
+        submissions.select_final,
+        name="select_final",
+    ),
     path(
         "submissions/<int:submission_id>/file/",
         submissions.submission_file,

@@ -1,8 +1,11 @@
+import logging
 import os
 import warnings
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
+from celery.worker.consumer import consumer as _consumer
+from kombu.message import Message
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -14,3 +17,40 @@ if os.environ.get("XACLE_EMBEDDED_ROOT_OK") == "1":
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _survive_lost_broker(method):
+    """kombu raises AttributeError when a task ends after the broker connection was lost
+    and closed, and the worker stops ("Unrecoverable error"). The message was not
+    acknowledged, so the broker hands it out again (tasks ack late): log it and go on,
+    and the worker reconnects when the broker is back."""
+
+    def guarded(self, logger, errors, *args, **kwargs):
+        try:
+            return method(self, logger, errors, *args, **kwargs)
+        except AttributeError as exc:
+            logger.warning("message %r left to the broker (connection lost: %r)",
+                           self.delivery_tag, exc)  # fmt: skip
+
+    return guarded
+
+
+Message.ack_log_error = _survive_lost_broker(Message.ack_log_error)
+Message.reject_log_error = _survive_lost_broker(Message.reject_log_error)
+
+
+def _close_lost_connection(ignore_errors):
+    """The same kombu fault on the consumer's side: closing a broker connection that was
+    lost mid-command raises AttributeError, and the worker stopped ("Unrecoverable error")
+    instead of reconnecting. The connection is gone either way: log it and reconnect."""
+
+    def guarded(connection, fun=None, *args, **kwargs):
+        try:
+            return ignore_errors(connection, fun, *args, **kwargs)
+        except AttributeError as exc:
+            logging.getLogger(__name__).warning("lost broker connection closed: %r", exc)
+
+    return guarded
+
+
+_consumer.ignore_errors = _close_lost_connection(_consumer.ignore_errors)

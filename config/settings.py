@@ -95,10 +95,41 @@ try:
 except Exception as exc:
     raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} cannot be used: {exc}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The web server and a worker write the same file; wait instead of failing.
+    # The web server and a worker write the same file: WAL lets readers go on beside a
+    # writer; IMMEDIATE takes the write lock when a transaction begins, so two writers
+    # queue on the busy timeout instead of one failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 30, 1),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bounded sessions: a client that vanishes mid-transaction (a worker host cut off) has
+    # its locks released within DB_IDLE_IN_TRANSACTION_TIMEOUT seconds, no statement waits
+    # on a lock longer than DB_LOCK_TIMEOUT, and dead peers are noticed by TCP keepalives.
+    _idle = env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT", 10, 1)
+    _lock = env_int("DB_LOCK_TIMEOUT", 10, 1)
+    _keepalive = env_int("DB_KEEPALIVE_SECONDS", 5, 1)
+    # A kept connection is checked before each request reuses it: after a database
+    # restart the first request reconnects instead of failing.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, 1),
+            "keepalives": 1,
+            "keepalives_idle": _keepalive,
+            "keepalives_interval": _keepalive,
+            "keepalives_count": 2,
+            "options": (
+                f"-c idle_in_transaction_session_timeout={_idle * 1000} "
+                f"-c lock_timeout={_lock * 1000} "
+                f"-c tcp_keepalives_idle={_keepalive} -c tcp_keepalives_interval={_keepalive} "
+                "-c tcp_keepalives_count=2"
+            ),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -131,11 +162,15 @@ STORAGES = {
 # Throttle counters and log-in failures must be shared by every web process: a folder
 # under VAR_DIR by default, Redis in production (CACHE_URL=redis://host:6379/1).
 CACHE_URL = env_str("CACHE_URL", "")
+# Every cache user (throttles, log-in failures) fails open: with the cache unreachable a
+# request goes on without it, and the server logs a warning (config/cache.py).
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": CACHE_URL}}  # fmt: skip
+    _timeout = env_int("CACHE_TIMEOUT_MS", 200, 1) / 1000
+    CACHES = {"default": {"BACKEND": "config.cache.FailOpenRedisCache", "LOCATION": CACHE_URL,
+                          "OPTIONS": {"socket_connect_timeout": _timeout,
+                                      "socket_timeout": _timeout}}}  # fmt: skip
 elif CACHE_URL in ("", "file"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    CACHES = {"default": {"BACKEND": "config.cache.FailOpenFileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}  # fmt: skip
 elif CACHE_URL == "memory":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -144,6 +179,10 @@ else:
 
 # A submission file above this size is refused before it is read whole.
 SUBMISSION_MAX_BYTES = env_size("SUBMISSION_MAX_BYTES", 10 * 1024 * 1024)
+# An XACLE package (ZIP): its limit holds for the archive and for what it unpacks to.
+PACKAGE_MAX_BYTES = env_size("PACKAGE_MAX_BYTES", 32 * 1024 * 1024)
+# A team's technical report (PDF), uploaded alone or inside a package.
+REPORT_MAX_BYTES = env_size("REPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SUBMISSION_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The size limit is enforced while the body streams in, before the default handlers keep it.
@@ -240,9 +279,18 @@ elif CELERY_BROKER_URL.startswith("redis"):
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 1),
         "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, 1),
         "unacked_restore_throttle": 1,
-        "socket_timeout": 10,
+        # A broker connection is given up on when a command waits 5 s or a BRPOP reply is
+        # overdue by the health check interval (kombu), and the worker reconnects. No retry
+        # on a timeout: that would only double the wait.
+        "socket_timeout": 5,
         "socket_connect_timeout": 3,
+        "socket_keepalive": True,
+        "health_check_interval": env_int("CELERY_BROKER_HEALTH_CHECK", 5, 1),
     }
+# Senders (web requests) give up on the broker after this long; the sweep sends later.
+PUBLISH_TIMEOUT = env_int("PUBLISH_TIMEOUT_MS", 200, 1) / 1000
+CELERY_BROKER_HEARTBEAT = 10  # AMQP; Redis uses the health check above
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker forever
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -274,6 +322,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "competition.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("THROTTLE_ANON", "120/min"),
         "user": env_rate("THROTTLE_USER", "600/min"),

@@ -1,11 +1,11 @@
 """System descriptions (what each system used) and their census.
 
-MERGE SEAM (issue 13): this platform does not collect system descriptions yet. When the
-XACLE package work lands, `system_descriptions` returns its records; until then it
-returns none, and the pages and exports say so instead of showing invented data."""
+The descriptions come from competition.census.description_records (issue 13): one record
+per described final system, its names in the census's normalized spelling."""
 
 from collections import Counter
 
+from competition.census import description_records
 from competition.models import Phase
 
 # The record each description gives (one per system): team, system, encoders (list),
@@ -15,8 +15,8 @@ VALUE_FIELDS = ("predictor",)
 
 
 def system_descriptions(phase: Phase) -> list[dict]:
-    """The descriptions of the phase's systems; none exist on this platform yet."""
-    return []
+    """The descriptions of the phase's final systems (none where no team gave one)."""
+    return description_records(phase)
 
 
 def census(descriptions: list[dict]) -> dict:

@@ -1,9 +1,8 @@
 """Which systems a phase's results are about, with both ranks: the one seam to the
-leaderboard's ranking.
-
-MERGE SEAM (issue 9): `ranked_systems` builds both ranks from `competition.leaderboard`
-and `scoring.ranking` today; when the phase-life work lands, it returns that work's
-`system_rank` / `team_rank` and its final selection instead. Nothing else here ranks.
+leaderboard's ranking. The systems and their ranks are the leaderboard's own
+(`competition.leaderboard`: once a phase with a final selection has closed, only the teams'
+final systems, chosen or automatic; never a late or disqualified submission). Nothing
+else here ranks.
 """
 
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ from datetime import datetime
 
 from competition import leaderboard
 from competition.models import Phase, Split
-from scoring.ranking import rank_teams
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,9 @@ def ranked_systems(phase: Phase, split: Split | None = None) -> list[RankedSyste
     may see the result."""
     split = split or deciding_split(phase)
     rows = leaderboard.build(phase, split, leaderboard.SYSTEM, organizer=True).rows
-    team_rank = {
-        ranked.row.team_id: ranked.rank for ranked in rank_teams(rows) if ranked.rank is not None
-    }
+    # The board gives the team rank on the team's best system; every system of the team
+    # carries it here.
+    team_rank = {row.team_id: row.team_rank for row in rows if row.team_rank is not None}
     return [
         RankedSystem(
             team=row.team,
@@ -67,7 +65,7 @@ def ranked_systems(phase: Phase, split: Split | None = None) -> list[RankedSyste
             n=row.n,
             baseline=row.baseline,
             submitted_at=row.submitted_at,
-            system_rank=row.rank,
+            system_rank=row.system_rank,
             team_rank=None if row.baseline else team_rank.get(row.team_id),
         )
         for row in rows

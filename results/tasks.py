@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from competition import tasks as competition_tasks
 from results import analysis
 
 log = logging.getLogger(__name__)
@@ -16,11 +17,11 @@ def analyse_phase_task(phase_id: int):
 def send_debounced(phase_ids, countdown: int | None = None) -> None:
     """Send the phases' pending analyses, after the quiet period unless told otherwise."""
     wait = analysis.debounce_seconds() if countdown is None else countdown
-    for phase_id in phase_ids:
-        try:
-            analyse_phase_task.apply_async((phase_id,), countdown=wait)
-        except Exception as exc:  # broker down: the pending row is resent by a later score
-            log.warning("could not queue the analysis of phase %s: %s", phase_id, exc)
+    phase_ids = list(phase_ids)
+    # Within the senders' deadline (a reveal in the admin is a web request).
+    sent = competition_tasks.send(analyse_phase_task, [(p,) for p in phase_ids], countdown=wait)
+    for phase_id in phase_ids[sent:]:  # the pending row is resent by a later score
+        log.warning("could not queue the analysis of phase %s", phase_id)
 
 
 @shared_task(ignore_result=True)

@@ -10,13 +10,25 @@ MAX_PROBLEMS = 20  # listed in full; beyond that only counted
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a submission; `line` is None for the file as a whole."""
+    """One thing wrong with a submission; `line` is None for the file as a whole; `file`
+    names the file inside a package ("Sun_NPU_02.csv, line 17: ...")."""
 
     line: int | None
     message: str
+    file: str | None = None
 
     def __str__(self) -> str:
-        return self.message if self.line is None else f"Line {self.line}: {self.message}"
+        if self.file is None:
+            return self.message if self.line is None else f"Line {self.line}: {self.message}"
+        return (
+            f"{self.file}: {self.message}"
+            if self.line is None
+            else (f"{self.file}, line {self.line}: {self.message}")
+        )
+
+    def in_file(self, name: str) -> Problem:
+        """The same problem, said of a file inside a package."""
+        return Problem(self.line, self.message, name)
 
 
 class SubmissionError(Exception):

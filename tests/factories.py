@@ -1,11 +1,12 @@
 """Small builders for the competition's objects, shared by the Django tests."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.contrib.auth import get_user_model
 
-from competition.models import Competition, Item, Membership, Phase, Split, Team
+from competition.models import Competition, Item, Membership, Phase, Score, Split, Submission, Team
 from tests.datasets import write_dataset  # noqa: F401  (re-exported for the Django tests)
 
 PASSWORD = "a-long-test-password-42"
@@ -104,3 +105,76 @@ def rewrite_csv(path, change):
 def change_first_rating(rows):
     """A correction of the first rating of a per-rating file."""
     rows[1][2] = "10" if rows[1][2] != "10" else "0"
+
+
+T0 = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+
+
+def scored(
+    phase, team, system, metrics, minutes=0, baseline=False, status=Submission.SCORED, **per_split
+):
+    """A submission with a score on every split of the phase (per_split: other metrics by
+    split name)."""
+    submission = Submission.objects.create(
+        team=team,
+        phase=phase,
+        system_name=system,
+        original_filename="x.csv",
+        predictions=np.linspace(0, 10, phase.items().count()).tobytes(),
+        status=status,
+        submitted_at=T0 + timedelta(minutes=minutes),
+        is_baseline=baseline,
+    )
+    for split in phase.splits.all():
+        srcc, lcc, ktau, mse = per_split.get(split.name, metrics)
+        Score.objects.create(
+            submission=submission, split=split, srcc=srcc, lcc=lcc, ktau=ktau, mse=mse, n=6
+        )
+    return submission
+
+
+def description_yaml(system, **fields) -> str:
+    """A valid description of the system (XACLE's YAML keys); `fields` replace the values."""
+    from scoring.description import Description
+
+    values = {
+        "system_name": system, "audio_encoders": ["M2D-CLAP"], "text_encoders": ["M2D-CLAP"],
+        "predictor": "Transformer + MLP", "losses": ["MSE", "ranking"], "parameters": 86_000_000,
+        "external_data": [], "pretrained_models": [],
+    }  # fmt: skip
+    values.update(fields)
+    return Description(**values).to_yaml()
+
+
+def pdf_bytes(pages=2) -> bytes:
+    """A real PDF with blank pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def package_zip(files: dict[str, bytes | str]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def xacle_package(phase, systems, report: bytes | None = None, **overrides) -> bytes:
+    """A package of the phase with a CSV and a YAML per system (and a report)."""
+    files = {}
+    for system in systems:
+        files[f"{system}.csv"] = csv_bytes(phase)
+        files[f"{system}.yaml"] = description_yaml(system)
+    if report is not None:
+        files["report.pdf"] = report
+    files.update(overrides)
+    return package_zip(files)

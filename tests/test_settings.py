@@ -68,3 +68,54 @@ def test_a_malformed_value_stops_start_up_naming_the_variable(tmp_path, name, va
     result = settings_of(tmp_path, "s.DEBUG", **{name: value})
     assert result.returncode != 0
     assert name in result.stderr
+
+
+def test_sqlite_takes_concurrent_writers_wal_busy_timeout_immediate(tmp_path):
+    result = settings_of(tmp_path, "s.DATABASES['default']['OPTIONS']")
+    assert result.returncode == 0, result.stderr
+    options = ast.literal_eval(result.stdout)
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_postgresql_sessions_are_bounded_from_the_environment(tmp_path):
+    result = settings_of(
+        tmp_path,
+        "s.DATABASES['default']['OPTIONS']",
+        DATABASE_URL="postgres://u@db.example:5432/x",
+        DB_LOCK_TIMEOUT="3",
+        DB_IDLE_IN_TRANSACTION_TIMEOUT="7",
+    )
+    assert result.returncode == 0, result.stderr
+    options = ast.literal_eval(result.stdout)
+    assert "lock_timeout=3000" in options["options"]
+    assert "idle_in_transaction_session_timeout=7000" in options["options"]
+    assert options["keepalives"] == 1 and options["keepalives_idle"] > 0
+
+
+def test_a_redis_cache_fails_open_with_short_timeouts(tmp_path):
+    result = settings_of(tmp_path, "s.CACHES['default']", CACHE_URL="redis://127.0.0.1:1/0")
+    assert result.returncode == 0, result.stderr
+    cache = ast.literal_eval(result.stdout)
+    assert cache["BACKEND"] == "config.cache.FailOpenRedisCache"
+    assert cache["OPTIONS"]["socket_timeout"] <= 0.2
+
+
+def test_the_broker_keeps_its_connection_alive_and_senders_give_up_fast(tmp_path):
+    result = settings_of(
+        tmp_path,
+        "s.CELERY_BROKER_TRANSPORT_OPTIONS, s.PUBLISH_TIMEOUT",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    options, publish = ast.literal_eval(result.stdout)
+    assert options["socket_keepalive"] and options["health_check_interval"] <= 10
+    assert publish <= 0.2
+
+
+@pytest.mark.parametrize("name", ["DB_LOCK_TIMEOUT", "DB_IDLE_IN_TRANSACTION_TIMEOUT"])
+def test_a_malformed_session_bound_stops_start_up(tmp_path, name):
+    result = settings_of(
+        tmp_path, "s.DEBUG", DATABASE_URL="postgres://u@db.example:5432/x", **{name: "soon"}
+    )
+    assert result.returncode != 0 and name in result.stderr

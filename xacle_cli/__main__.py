@@ -58,9 +58,19 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help: str, *parents: argparse.ArgumentParser):
         return commands.add_parser(name, help=help, parents=[settings, *parents])
 
-    submit = command("submit", "upload a predictions CSV", phase, as_json)
-    submit.add_argument("file", type=Path, help="the CSV: wav_file_name,prediction_score")
-    submit.add_argument("--system", required=True, help="the system's name, e.g. Me_Lab_01")
+    submit = command("submit", "upload a predictions CSV or an XACLE package", phase, as_json)
+    submit.add_argument(
+        "file",
+        type=Path,
+        help="the CSV (wav_file_name,prediction_score), or a .zip package with NAME.csv and "
+        "NAME.yaml per system (and at most one PDF report)",
+    )
+    submit.add_argument(
+        "--system", help="the system's name, e.g. Me_Lab_01 (a package names its own)"
+    )
+    submit.add_argument(
+        "--description", type=Path, metavar="YAML", help="the system's description (YAML)"
+    )
     submit.add_argument("--wait", action="store_true", help="wait for the scores")
     submit.add_argument(
         "--timeout", type=float, default=600.0, metavar="SECONDS", help="how long --wait waits"
@@ -77,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("-o", "--output", type=Path, help="write it here instead of stdout")
 
     command("submissions", "your team's submissions, newest first", phase, as_json)
+    command("phase", "a phase's state, window, your quota and final selection", phase, as_json)
+
+    for name, what in (("select", "mark a submission final"), ("unselect", "unmark a final")):
+        final = command(name, what, as_json)
+        final.add_argument("id", type=int, help="the submission's id")
     return parser
 
 
@@ -98,23 +113,55 @@ def _show(data: Any, text: str, args: argparse.Namespace) -> None:
     print(json.dumps(data, indent=2) if args.json else text)
 
 
-def _submit(client: Client, args: argparse.Namespace) -> int:
+def _read(path: Path) -> bytes:
     try:
-        content = args.file.read_bytes()
+        return path.read_bytes()
     except OSError as error:
-        raise ApiError(f"{args.file}: cannot be read ({error.strerror or error}).")
-    submission = client.submit(
-        _competition(args, client), args.phase, args.system, args.file.name, content
+        raise ApiError(f"{path}: cannot be read ({error.strerror or error}).")
+
+
+def _submit(client: Client, args: argparse.Namespace) -> int:
+    package = args.file.suffix.lower() == ".zip"
+    if not package and not args.system:
+        raise ApiError("Name the system: --system NAME (a .zip package names its own systems).")
+    content = _read(args.file)
+    description = None
+    if args.description is not None:
+        description = (args.description.name, _read(args.description))
+    competition = _competition(args, client)
+    answer = client.submit(
+        competition, args.phase, args.system or "", args.file.name, content, description
     )
+    submissions = answer["submissions"] if package else [answer]
+    if not args.json and answer.get("quota"):
+        print(output.quota_text(answer["quota"]), file=sys.stderr)
     if not args.wait:
-        _show(submission, str(submission["id"]), args)
+        _show(answer, "\n".join(str(s["id"]) for s in submissions), args)
         return 0
     if not args.json:
-        print(submission["id"], flush=True)  # the id first: a script can note it before waiting
-        print(f"Waiting for submission {submission['id']} to be scored...", file=sys.stderr)
-    submission = client.wait(submission["id"], timeout=args.timeout)
-    _show(submission, output.submission_text(submission), args)
-    return FAILED if submission["status"] == "failed" else 0
+        # The ids first: a script can note them before waiting.
+        print("\n".join(str(s["id"]) for s in submissions), flush=True)
+    done = []
+    for submission in submissions:
+        if not args.json:
+            print(f"Waiting for submission {submission['id']} to be scored...", file=sys.stderr)
+        done.append(client.wait(submission["id"], timeout=args.timeout))
+    result = {**answer, "submissions": done} if package else done[0]
+    _show(result, "\n\n".join(output.submission_text(s) for s in done), args)
+    return FAILED if any(s["status"] == "failed" for s in done) else 0
+
+
+def _phase(client: Client, args: argparse.Namespace) -> int:
+    data = client.phase(_competition(args, client), args.phase)
+    _show(data, output.phase_text(data), args)
+    return 0
+
+
+def _select(client: Client, args: argparse.Namespace) -> int:
+    submission = client.select(args.id, final=args.command == "select")
+    verb = "is now final" if submission.get("final") else "is no longer final"
+    _show(submission, f"Submission {submission['id']} ({submission['system_name']}) {verb}.", args)
+    return 0
 
 
 def _status(client: Client, args: argparse.Namespace) -> int:
@@ -157,6 +204,9 @@ COMMANDS = {
     "leaderboard": _leaderboard,
     "sample": _sample,
     "submissions": _submissions,
+    "phase": _phase,
+    "select": _select,
+    "unselect": _select,
 }
 
 

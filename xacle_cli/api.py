@@ -24,6 +24,9 @@ from xacle_cli import __version__
 USER_AGENT = f"xacle-cli/{__version__}"
 PENDING = ("queued", "scoring")
 TOKEN_HINT = "--token or XACLE_TOKEN"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# A throttle's 429 asking for a longer wait than this is not waited out.
+MAX_THROTTLE_WAIT = 60.0
 EXAMPLE_URL = "https://xacle.example.org"
 
 
@@ -102,9 +105,14 @@ _OPENER = urllib.request.build_opener(_ReadsFollowRedirects())
 class Client:
     """The API of one server, as one participant (token) or anonymously (no token).
 
-    A 429 is retried after the server's Retry-After, up to `retries` times, unless the wait
-    asked for is longer than `max_wait` seconds: a throttled request was refused whole, so
-    sending it again, even an upload, cannot make a second submission."""
+    A throttle's 429 (one without a `code`) is retried after the server's Retry-After, up to
+    `retries` times, unless the wait asked for is longer than `max_wait` seconds: a
+    throttled request was refused whole, so sending it again, even an upload, cannot make
+    a second submission. An answer with a `code` (phase_closed, phase_not_open,
+    quota_exceeded, ...) is the server's final word: never retried, its message shown. An
+    upload also carries an Idempotency-Key, so a dropped connection or a 5xx is retried too
+    (after 1, 2, 4 ... s): if the first try was stored after all, the server answers it
+    again instead of storing a second submission."""
 
     def __init__(
         self,
@@ -113,7 +121,7 @@ class Client:
         *,
         timeout: float = 60.0,
         retries: int = 5,
-        max_wait: float = 120.0,
+        max_wait: float = MAX_THROTTLE_WAIT,
         sleep: Callable[[float], None] = time.sleep,
         log: Callable[[str], None] = lambda message: None,
     ):
@@ -132,13 +140,22 @@ class Client:
     # The endpoints. `missing` words the 404 of each: what was asked for and not found.
 
     def submit(
-        self, competition: str, phase: str, system_name: str, filename: str, content: bytes
+        self,
+        competition: str,
+        phase: str,
+        system_name: str,
+        filename: str,
+        content: bytes,
+        description: tuple[str, bytes] | None = None,
     ) -> dict[str, Any]:
-        """Upload a CSV for the caller's team; the new submission (status queued, usually).
-        A refused file raises ApiError whose `lines` are the server's messages."""
-        body, content_type = encode_multipart(
-            {"system_name": system_name}, {"file": (filename, content)}
-        )
+        """Upload a CSV (with an optional description: (filename, YAML)) or an XACLE
+        package (.zip) for the caller's team; the new submission, or for a package
+        {"submissions": [...], "quota": ...}. A refused file raises ApiError whose `lines`
+        are the server's messages."""
+        files = {"file": (filename, content)}
+        if description is not None:
+            files["description"] = description
+        body, content_type = encode_multipart({"system_name": system_name}, files)
         answer = self.request(
             "POST",
             f"{_phase_path(competition, phase)}submissions/",
@@ -146,8 +163,26 @@ class Client:
             content_type=content_type,
             missing=_phase_words(competition, phase),
             refused="The server refused the submission; nothing was stored:",
+            idempotency_key=uuid.uuid4().hex,
         )
         return self._json(answer)
+
+    def phase(self, competition: str, phase: str) -> dict[str, Any]:
+        """The phase: its state and window, and the caller's quota and final selection."""
+        return self.get_json(
+            _phase_path(competition, phase), missing=_phase_words(competition, phase)
+        )
+
+    def select(self, submission_id: int, final: bool = True) -> dict[str, Any]:
+        """Mark the submission final (or, final=False, not final); the submission."""
+        action = "select" if final else "unselect"
+        return self._json(
+            self.request(
+                "POST",
+                f"/api/submissions/{submission_id}/{action}/",
+                missing=f"submission {submission_id} of your team",
+            )
+        )
 
     def competitions(self) -> list[dict[str, Any]]:
         """Every competition on the server: slug and title."""
@@ -248,15 +283,30 @@ class Client:
         body: bytes | None = None,
         content_type: str | None = None,
         refused: str = "The server refused the request:",
+        idempotency_key: str | None = None,
     ) -> bytes:
         """The body of a 2xx answer; ApiError for anything else. `missing` names what a 404
-        means here, `refused` introduces the server's messages of a 400."""
+        means here, `refused` introduces the server's messages of a 400. With an
+        idempotency key, a lost answer or a 5xx is retried: the request is safe to repeat."""
         address = self.url + path
         if query:
             address += "?" + urllib.parse.urlencode(query)
+        extra = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else {}
         for attempt in range(self.retries + 1):
-            status, reason, headers, answer = self._send(method, address, body, content_type)
-            if status != 429:
+            last = attempt == self.retries
+            try:
+                status, reason, headers, answer = self._send(
+                    method, address, body, content_type, extra
+                )
+            except ApiError as error:
+                if not idempotency_key or last:
+                    raise
+                self._again(error, attempt)
+                continue
+            if idempotency_key and status >= 500 and not last:
+                self._again(ApiError(f"The server failed ({status} {reason})."), attempt)
+                continue
+            if status != 429 or _code(answer):
                 break
             wait = retry_after(headers.get("Retry-After"))
             if attempt == self.retries or wait > self.max_wait:
@@ -270,10 +320,20 @@ class Client:
             return answer
         raise self._error(status, reason, headers, answer, missing, refused)
 
+    def _again(self, error: ApiError, attempt: int) -> None:
+        wait = min(2.0**attempt, 30.0)
+        self.log(f"{error} Trying again in {wait:.0f} s (safe: the request has a key).")
+        self.sleep(wait)
+
     def _send(
-        self, method: str, address: str, body: bytes | None, content_type: str | None
+        self,
+        method: str,
+        address: str,
+        body: bytes | None,
+        content_type: str | None,
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, str, http.client.HTTPMessage, bytes]:
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **(extra or {})}
         if self.token:
             headers["Authorization"] = f"Token {self.token}"
         if content_type:
@@ -315,6 +375,9 @@ class Client:
         refused: str,
     ) -> ApiError:
         lines, detail = _messages(body)
+        if _code(body) and lines:
+            # The server's own words (a closed phase, a spent quota, a refused selection).
+            return ApiError(lines[0], lines[1:], status)
         if status == 400:
             return ApiError(refused, lines or [detail or "(no reason given)"], status)
         if status in (401, 403) and not self.token:
@@ -368,9 +431,19 @@ def _phase_words(competition: str, phase: str) -> str:
     return f"a competition {competition!r} with a {phase} phase"
 
 
+def _code(body: bytes) -> str:
+    """The `code` of an error answer (e.g. quota_exceeded), or '' when it has none."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    return str(data.get("code") or "") if isinstance(data, dict) else ""
+
+
 def _messages(body: bytes) -> tuple[list[str], str]:
-    """The server's messages in an error's body: DRF's {"errors": [...]} of this API, or
-    its {"detail": "..."}. Nothing for a body that is not JSON (an HTML error page)."""
+    """The server's messages in an error's body ({"errors": [...]}, or DRF's older
+    {"detail": "..."}) and the one that says it all, if there is one. Nothing for a body
+    that is not JSON (an HTML page from a proxy)."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -379,4 +452,5 @@ def _messages(body: bytes) -> tuple[list[str], str]:
         return [], ""
     errors = data.get("errors")
     lines = [str(line) for line in errors] if isinstance(errors, list) else []
-    return lines, str(data.get("detail") or "")
+    detail = data.get("detail") or (lines[0] if len(lines) == 1 else "")
+    return lines, str(detail)

@@ -65,16 +65,66 @@ def submission_text(submission: dict[str, Any]) -> str:
     head = printable(
         f"Submission {submission['id']} {status}: system {submission['system_name']}, "
         f"team {submission['team']}, {submission['phase']} phase, "
-        f"submitted {when(submission.get('submitted_at'))} UTC"
+        f"submitted {when(submission.get('submitted_at'))} UTC" + _marks(submission)
     )
     if status == "failed":
         return f"{head}\nReason: {printable(submission.get('reason') or '(none given)')}"
     if status != "scored":
         return head
     if not submission["scores"]:
-        # A participant is never shown a score of a split hidden until the reveal.
+        # A participant is never shown a score of a split hidden until the reveal, nor a
+        # late submission's score before it.
+        if submission.get("late"):
+            late = "a late submission's scores are shown after the reveal"
+            return f"{head}\nNo score is visible yet: {late}."
         return f"{head}\nNo score is visible yet: the phase's splits are hidden until the reveal."
     return f"{head}\n{scores_table(submission['scores'])}"
+
+
+def _marks(submission: dict[str, Any]) -> str:
+    marks = [
+        mark
+        for mark, key in (("late", "late"), ("final", "final"), ("disqualified", "disqualified"))
+        if submission.get(key)
+    ]
+    return f" [{', '.join(marks)}]" if marks else ""
+
+
+def quota_text(quota: dict[str, Any]) -> str:
+    """What `submit` says after a submission: what is left, and when the next is possible."""
+    if quota.get("left") is None:
+        return "Submissions left: no limit."
+    parts = []
+    if quota.get("left_today") is not None:
+        parts.append(f"{quota['left_today']} of {quota['per_day']} today (UTC)")
+    if quota.get("left_total") is not None:
+        parts.append(f"{quota['left_total']} of {quota['total']} in total")
+    if quota.get("extra"):
+        parts.append(f"{quota['extra']} extra granted")
+    text = "Submissions left: " + ", ".join(parts) + "."
+    if quota.get("next_at"):
+        text += f" Next possible at {when(quota['next_at'])} UTC."
+    return text
+
+
+def phase_text(phase: dict[str, Any]) -> str:
+    """What `phase` prints: state and window (UTC), quota, final selection."""
+    closes = f"{when(phase.get('closes_at'))} UTC" if phase.get("closes_at") else "not set"
+    lines = [
+        f"{phase['kind'].capitalize()} phase: {phase['state']}; opens "
+        f"{when(phase.get('opens_at'))} UTC, closes {closes}."
+    ]
+    if phase.get("quota"):
+        lines.append(quota_text(phase["quota"]))
+    finals = phase.get("finals")
+    if finals and finals.get("max_final"):
+        until = f" until {when(finals['closes_at'])} UTC" if finals.get("closes_at") else ""
+        state = f"open{until}" if finals.get("open") else "closed"
+        lines.append(
+            f"Final submissions selected: {finals['selected']} of {finals['max_final']} "
+            f"(selection {state})."
+        )
+    return "\n".join(lines)
 
 
 def leaderboard_text(board: dict[str, Any]) -> str:
@@ -86,18 +136,24 @@ def leaderboard_text(board: dict[str, Any]) -> str:
         return f"{head}\nHidden until the reveal{reveal}."
     if not board["rows"]:
         return f"{head}\nNo scored submissions yet."
-    headers = ["RANK", "TEAM", "SYSTEM", *(name for name, _ in METRICS), "N", "SUBMISSIONS"]
+    headers = ["TEAM_RANK", "SYSTEM_RANK", "TEAM", "SYSTEM", *(name for name, _ in METRICS),
+               "N", "SUBMISSIONS"]  # fmt: skip
     rows = [
         [
-            "-" if row["rank"] is None else str(row["rank"]),
+            _rank(row.get("team_rank", row["rank"] if board["by"] == "team" else None)),
+            _rank(row.get("system_rank", row["rank"] if board["by"] == "system" else None)),
             f"{row['team']} (baseline)" if row.get("baseline") else row["team"],
-            row["system"],
+            row["system"] + {"team": " (final)", "auto": " (auto)"}.get(row.get("selection"), ""),
             *_metric_cells(row),
             str(row["submissions"]),
         ]
         for row in board["rows"]
     ]
-    return f"{head}\n{table(headers, rows, '><<>>>>>>')}"
+    return f"{head}\n{table(headers, rows, '>><<>>>>>>')}"
+
+
+def _rank(rank: int | None) -> str:
+    return "-" if rank is None else str(rank)
 
 
 def submissions_table(submissions: Sequence[dict[str, Any]], phase: str) -> str:
@@ -116,7 +172,7 @@ def submissions_table(submissions: Sequence[dict[str, Any]], phase: str) -> str:
                 str(submission["id"]),
                 when(submission.get("submitted_at")),
                 submission["system_name"],
-                submission["status"],
+                submission["status"] + _marks(submission),
                 *(number(srcc.get(split)) for split in splits),
             ]
         )

@@ -28,6 +28,15 @@ class SubmissionSerializer(serializers.ModelSerializer):
     phase = serializers.CharField(source="phase.kind")
     team = serializers.CharField(source="team.name")
     scores = serializers.SerializerMethodField()
+    late = serializers.BooleanField(
+        source="is_late", help_text="Made after the close: never ranked; scores after the reveal."
+    )
+    final = serializers.BooleanField(
+        source="selected_for_final", help_text="Marked final by the team."
+    )
+    disqualified = serializers.CharField(
+        source="disqualified_reason", help_text="The reason, when it is disqualified; else ''."
+    )
     reason = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,6 +51,9 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "reason",
             "submitted_at",
             "scores",
+            "late",
+            "final",
+            "disqualified",
         ]
 
     @extend_schema_field(ScoreSerializer(many=True))
@@ -65,10 +77,27 @@ class SubmissionUploadSerializer(serializers.Serializer):
 
 class ErrorsSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField())
+    code = serializers.CharField(
+        required=False,
+        help_text="Why, for programs: phase_closed, phase_not_open, quota_exceeded.",
+    )
 
 
 class RowSerializer(MetricsSerializer):
-    rank = serializers.IntegerField(allow_null=True, help_text="None for a baseline row.")
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="The rank of the view asked for; None for a baseline row."
+    )
+    system_rank = serializers.IntegerField(
+        allow_null=True, help_text="Among every ranked system; None for a baseline row."
+    )
+    team_rank = serializers.IntegerField(
+        allow_null=True, help_text="Among each team's best system; None for the others."
+    )
+    no_members = serializers.BooleanField(help_text="Every member has left the team.")
+    selection = serializers.CharField(
+        help_text="After the close of a phase with a final selection: 'team' (chosen by the "
+        "team) or 'auto' (chosen automatically); else ''."
+    )
     team = serializers.CharField()
     system = serializers.CharField()
     submissions = serializers.IntegerField()
@@ -116,6 +145,57 @@ class PhaseSerializer(serializers.ModelSerializer):
 
     def get_state(self, phase) -> str:
         return phase.state()
+
+
+class QuotaSerializer(serializers.Serializer):
+    per_day = serializers.IntegerField(allow_null=True, help_text="None: no daily limit.")
+    total = serializers.IntegerField(allow_null=True, help_text="None: no total limit.")
+    used_today = serializers.IntegerField(help_text="Since 00:00 UTC.")
+    used_total = serializers.IntegerField()
+    extra = serializers.IntegerField(help_text="Extra submissions granted, not yet used.")
+    left_today = serializers.IntegerField(allow_null=True)
+    left_total = serializers.IntegerField(allow_null=True)
+    left = serializers.IntegerField(allow_null=True, help_text="Possible now; None: no limit.")
+    next_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the next one is possible, if not now (UTC)."
+    )
+
+
+class NewSubmissionSerializer(SubmissionSerializer):
+    """The answer to an upload: the submission, and the team's quota left after it."""
+
+    quota = QuotaSerializer(read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "quota"]
+
+
+class FinalsSerializer(serializers.Serializer):
+    max_final = serializers.IntegerField(help_text="0: no final selection.")
+    selected = serializers.IntegerField()
+    closes_at = serializers.DateTimeField(allow_null=True)
+    open = serializers.BooleanField()
+
+
+class PhaseDetailSerializer(PhaseSerializer):
+    """One phase, with the requesting team's quota and final selection."""
+
+    quota = serializers.SerializerMethodField()
+    finals = serializers.SerializerMethodField()
+
+    class Meta(PhaseSerializer.Meta):
+        fields = [*PhaseSerializer.Meta.fields, "accept_late", "max_final",
+                  "final_selection_closes_at", "quota", "finals"]  # fmt: skip
+
+    @extend_schema_field(QuotaSerializer(allow_null=True))
+    def get_quota(self, phase):
+        quota = self.context.get("quota")
+        return None if quota is None else QuotaSerializer(quota.as_dict()).data
+
+    @extend_schema_field(FinalsSerializer(allow_null=True))
+    def get_finals(self, phase):
+        finals = self.context.get("finals")
+        return None if finals is None else FinalsSerializer(finals.as_dict()).data
 
 
 class CompetitionSummarySerializer(serializers.ModelSerializer):

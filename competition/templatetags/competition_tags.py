@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html_join
 
+from competition import dates
+
 register = template.Library()
 
 
@@ -16,8 +18,20 @@ def metric(value):
 
 @register.filter
 def phase_state(phase, now=None) -> str:
-    """upcoming, open or closed."""
+    """upcoming, open, closed or revealed."""
     return phase.state(now)
+
+
+@register.filter
+def utc(moment) -> str:
+    """A date as the competition states them: '2026-01-31 23:59 UTC'."""
+    return dates.utc(moment)
+
+
+@register.filter
+def left(value) -> str:
+    """A quota's count: a number, or 'no limit' for None."""
+    return "no limit" if value is None else str(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -38,6 +52,12 @@ def paragraphs(text: str):
     are just wrapping (unlike Django's linebreaks, which keeps each as <br>)."""
     parts = [" ".join(block.split()) for block in (text or "").replace("\r", "").split("\n\n")]
     return format_html_join("\n", "<p>{}</p>", ((p,) for p in parts if p))
+
+
+@register.filter
+def system_key(row) -> str:
+    """A board row's system as "team id/system name" (see views.systems.board_extras)."""
+    return f"{row.team_id}/{row.system}"
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from competition import csv_safe, history, leaderboard, signals
 from competition.access import get_phase, is_organizer, ordered_phases, team_of
+from competition.views import systems
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def board_page(request, slug, kind):
         "offset": offset,
         "own_team_id": team.pk if team else None,
         "organizer": is_organizer(request.user),
+        **systems.board_extras(phase, request.user),
         "best_history": None if board.hidden else history.best_over_time(phase, board.split),
     }
     # Other apps add columns and notes (the results analysis); competition knows none,

@@ -2,8 +2,9 @@
 
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from competition import dataset_summary
+from competition import dataset_summary, dates, resources
 from competition.access import get_competition, ordered_phases, team_of
 from competition.models import Competition, Split
 from competition.signals import overview_sections
@@ -33,13 +34,25 @@ def phases_with_splits(competition: Competition) -> list:
     return phases
 
 
+def next_deadline(phases, now):
+    """The next dated event of the competition: (what, when, time left), or None."""
+    events = [(when, what) for phase in phases for what, when in phase.deadlines() if when > now]
+    if not events:
+        return None
+    when, what = min(events)
+    return {"what": what, "when": when, "left": dates.duration((when - now).total_seconds())}
+
+
 def overview(request, slug):
     competition = get_competition(slug)
+    phases = phases_with_splits(competition)
     context = {
         "competition": competition,
-        "phases": phases_with_splits(competition),
+        "phases": phases,
+        "deadline": next_deadline(phases, timezone.now()),
         "downloads": catalogue(request.user, competition) if request.user.is_authenticated else [],
         "team": team_of(request.user, competition),
+        "resources": resources.approved(competition),
         "dataset": dataset_summary.summary(competition),
         "sections": [
             html

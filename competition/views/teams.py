@@ -1,9 +1,11 @@
-"""A participant's team in a competition: create one, join one, see its members."""
+"""A participant's team in a competition: create one, join one, see its members, leave
+it, give it a new invite code."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from competition import teams
 from competition.access import get_competition, team_of
 from competition.forms import TeamCreateForm, TeamJoinForm, may_leave
 
@@ -16,6 +18,19 @@ def team(request, slug):
     action = request.POST.get("action")
     create = TeamCreateForm(user, competition, data if action == "create" else None, prefix="new")
     join = TeamJoinForm(user, competition, data if action == "join" else None, prefix="join")
+    if action == "leave":
+        left = teams.leave(user, competition)
+        if left is not None:
+            messages.success(request, f"You left team {left.name}.")
+        return redirect("team", slug=slug)
+    if action == "regenerate":
+        current = team_of(user, competition)
+        if current is not None:
+            teams.regenerate_code(current)
+            messages.success(
+                request, "The team has a new invite code; the old one no longer works."
+            )
+        return redirect("team", slug=slug)
     chosen = {"create": create, "join": join}.get(action)
     joined = chosen.try_save() if chosen is not None and chosen.is_valid() else None
     if joined is not None:
@@ -31,6 +46,7 @@ def team(request, slug):
         if current
         else [],
         "may_change": may_change,
+        "max_team_size": competition.max_team_size,
         # With the forms hidden, a refusal that concerns the team itself is shown apart.
         "refused": chosen.non_field_errors() if chosen is not None and not may_change else [],
         "create_form": create,

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from competition import scorer, submitting, truth
+from competition import scorer, submitting, tasks, truth
 from tests.factories import make_competition, make_team, make_user, upload
 
 
@@ -20,7 +20,7 @@ def _isolated(settings, tmp_path, monkeypatch):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed
     cache.clear()
     sent = []
-    monkeypatch.setattr(submitting, "enqueue", lambda ids: sent.extend(ids) or len(ids))
+    monkeypatch.setattr(tasks, "enqueue", lambda ids: sent.extend(ids) or len(ids))
     yield sent
     cache.clear()
     truth.forget()

@@ -9,7 +9,7 @@ from tests.factories import make_competition, make_user
 pytestmark = pytest.mark.django_db
 
 MODELS = ["competition", "phase", "split", "item", "rating", "team", "membership",
-          "submission", "score"]  # fmt: skip
+          "submission", "score", "disqualification", "quotagrant"]  # fmt: skip
 
 
 @pytest.fixture
@@ -33,6 +33,22 @@ def test_an_organizer_can_reveal_a_phase_from_the_admin(organizer_client):
     assert response.status_code == 302
     test.refresh_from_db()
     assert test.leaderboard == Phase.REVEALED
+    assert test.closes_at is not None and test.state() == "revealed"  # it was open: closed
+    page = organizer_client.get(response["Location"]).content.decode()
+    assert "was still open: it is closed now" in page
+
+
+def test_the_admin_refuses_to_reveal_a_phase_without_ground_truth(organizer_client):
+    test = Phase.objects.get(kind="test")
+    test.items().update(mean_score=None)
+    response = organizer_client.post(
+        reverse("admin:competition_phase_changelist"),
+        {"action": "reveal", "_selected_action": [test.pk]},
+        follow=True,
+    )
+    assert "no ground truth to reveal" in response.content.decode()
+    test.refresh_from_db()
+    assert test.leaderboard != Phase.REVEALED
 
 
 def test_a_participant_cannot_open_the_admin(client):

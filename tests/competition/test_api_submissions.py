@@ -57,13 +57,15 @@ def test_a_bad_file_answers_400_with_the_forms_messages(api_alice, as_alice, val
 
 
 def test_missing_fields_are_errors_too(api_alice, validation):
-    assert post(api_alice).json() == {"errors": ["Choose a CSV file to upload."]}
+    assert post(api_alice).json() == {
+        "errors": ["Choose a CSV file (or an XACLE package, .zip) to upload."]
+    }
     response = post(api_alice, system="", file=upload(validation))
     assert response.status_code == 400 and "name" in response.json()["errors"][0]
 
 
 def test_only_csv_is_taken(api_alice, validation):
-    response = post(api_alice, file=SimpleUploadedFile("p.zip", csv_bytes(validation)))
+    response = post(api_alice, file=SimpleUploadedFile("p.txt", csv_bytes(validation)))
     assert response.status_code == 400 and "not a CSV file" in response.json()["errors"][0]
 
 

@@ -19,8 +19,8 @@ def sent(monkeypatch):
         sent.extend(ids)
         return len(ids)
 
-    monkeypatch.setattr("competition.submitting.enqueue", enqueue)
-    monkeypatch.setattr("competition.management.commands.score_all.enqueue", enqueue)
+    monkeypatch.setattr("competition.tasks.enqueue", enqueue)
+    monkeypatch.setattr("competition.tasks.enqueue", enqueue)
     return sent
 
 
@@ -35,13 +35,19 @@ def run(*args, **options):
     return out.getvalue(), err.getvalue()
 
 
-def submit_file(tmp_path, phase, team="owls", system="owls_01", content=None):
+def submit_file(tmp_path, phase, team="owls", system="owls_01", content=None, **options):
     path = tmp_path / f"{team}-{system}.csv"
     path.write_bytes(content if content is not None else csv_bytes(phase))
-    return run("submit", str(path), competition="xacle", phase=phase.kind, team=team, system=system)
+    options.setdefault("create_team", True)
+    return run(
+        "submit", str(path), competition="xacle", phase=phase.kind, team=team, system=system,
+        **options,
+    )  # fmt: skip
 
 
-def test_submit_creates_the_team_and_prints_the_submission_id(competition, tmp_path):
+def test_submit_with_create_team_creates_the_team_and_prints_the_submission_id(
+    competition, tmp_path
+):
     phase = competition.phases.get(kind="validation")
     out, _ = submit_file(tmp_path, phase)
     submission = Submission.objects.get()
@@ -94,12 +100,14 @@ def test_leaderboard_csv_has_the_header_and_full_precision(competition, tmp_path
     run("score_all", competition="xacle", sync=True)
     out, _ = run("leaderboard", competition="xacle", phase="test", format="csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0][:8] == ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"]
+    assert rows[0][:10] == [
+        "rank", "system_rank", "team_rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n"
+    ]  # fmt: skip
     assert len(rows) == 3
-    stored = Submission.objects.get(team__name=rows[1][1]).scores.get().srcc
-    assert float(rows[1][3]) == stored
+    stored = Submission.objects.get(team__name=rows[1][3]).scores.get().srcc
+    assert float(rows[1][5]) == stored
     team_view, _ = run("leaderboard", competition="xacle", phase="test", by="team", format="json")
-    assert [r["team"] for r in json.loads(team_view)["rows"]] == [r[1] for r in rows[1:]]
+    assert [r["team"] for r in json.loads(team_view)["rows"]] == [r[3] for r in rows[1:]]
 
 
 def test_leaderboard_names_an_unknown_split(competition):

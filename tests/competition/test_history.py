@@ -2,6 +2,7 @@
 leaderboard; SVG made on the server, with a text alternative and a table; a hidden split's
 numbers never enter a chart before the reveal."""
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -138,3 +139,31 @@ def test_points_are_placed_by_time_and_value():
     assert a[0] < b[0]  # later is further right
     assert a[1] > b[1]  # higher is further up
     assert svgchart.render(svgchart.Chart("t", "d", "SRCC", []), "c3") == ""
+
+
+def test_late_and_disqualified_submissions_never_enter_a_chart_before_their_time(
+    anonymous, as_alice, aurora, borealis, validation, scored_submission
+):
+    from django.core.management import call_command
+
+    from competition import standings
+
+    weak = scored_submission(validation, aurora, "Aurora_01", noisy(validation, 3, 1))
+    cheat = scored_submission(validation, borealis, "Borealis_01", noisy(validation, 0.1, 2))
+    late = scored_submission(validation, aurora, "Aurora_late", noisy(validation, 0.2, 3))
+    Submission.objects.filter(pk=late.pk).update(is_late=True)
+    at(weak, 0), at(cheat, 2), at(late, 4)
+    standings.rebuild(validation)
+    call_command(
+        "disqualify",
+        competition="xacle",
+        submission=cheat.pk,
+        reason="Copied.",
+        stdout=io.StringIO(),
+    )
+    board = anonymous.get("/c/xacle/leaderboard/validation/").content.decode()
+    best = board.split('id="best-heading"', 1)[1].split("</tbody>", 1)[0]
+    assert "Borealis" not in best and f"{late.scores.get().srcc:.4f}" not in best
+    assert f"{weak.scores.get().srcc:.4f}" in best
+    mine = history_section(as_alice.get("/c/xacle/submissions/").content.decode())
+    assert "Aurora_01" in mine and "Aurora_late" not in mine

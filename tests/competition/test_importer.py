@@ -17,8 +17,8 @@ def dataset(tmp_path):
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
     sent = []
-    monkeypatch.setattr("competition.importer.enqueue", sent.extend)
-    monkeypatch.setattr("competition.submitting.enqueue", sent.extend)
+    monkeypatch.setattr("competition.tasks.enqueue", sent.extend)
+    monkeypatch.setattr("competition.tasks.enqueue", sent.extend)
     return sent
 
 

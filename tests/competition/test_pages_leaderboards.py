@@ -42,7 +42,8 @@ def test_baseline_rows_are_marked_and_unranked(anonymous, board):
     page = anonymous.get("/c/xacle/leaderboard/validation/").content.decode()
     row = page[page.index(' baseline"') :]
     row = row[: row.index("</tr>")]
-    assert "<td>—</td>" in row and 'tr class=" baseline"' in page
+    assert '<td class="team-rank">—</td>' in row and '<td class="system-rank">—</td>' in row
+    assert 'tr class=" baseline"' in page
     # It reads "Baseline" once: its system's name, without a "baseline" badge beside it.
     system = row[row.index('<td class="system-col">') :]
     system = system[: system.index("</td>")]
@@ -69,7 +70,7 @@ def test_a_hidden_phase_names_the_planned_reveal(anonymous, test_phase):
     test_phase.reveal_planned_at = timezone.make_aware(timezone.datetime(2026, 2, 2, 9, 30))
     test_phase.save()
     page = anonymous.get("/c/xacle/leaderboard/test/").content.decode()
-    assert "2 February 2026, 09:30" in page
+    assert "2026-02-02 09:30 UTC" in page
 
 
 def test_organizers_see_a_hidden_board_marked_as_such(

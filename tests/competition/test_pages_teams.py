@@ -73,7 +73,7 @@ def test_a_team_with_submissions_is_kept(competition, validation, aurora, boreal
         "/c/xacle/team/", {"action": "join", "join-invite_code": aurora.invite_code}
     )
     assert response.status_code == 400
-    assert "Ask the organizers" in response.content.decode()
+    assert "leave it first" in response.content.decode()
     assert Membership.objects.get(user=bob).team == borealis
 
 

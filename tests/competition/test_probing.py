@@ -20,7 +20,7 @@ ROUNDED = {name: round(value, 4) for name, value in EXACT.items()}
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr("competition.importer.enqueue", lambda ids: None)
+    monkeypatch.setattr("competition.tasks.enqueue", lambda ids: 0)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def sent(monkeypatch):
     sent = []
-    monkeypatch.setattr("competition.submitting.enqueue", sent.extend)
+    monkeypatch.setattr("competition.tasks.enqueue", sent.extend)
     return sent
 
 
@@ -155,3 +155,17 @@ def test_a_rescore_that_fails_leaves_no_old_scores(competition, team):
     scorer.requeue(Submission.objects.all())
     scorer.score_submission(submission.pk)
     assert not Score.objects.filter(submission=submission).exists()
+
+
+def test_a_failed_transaction_leaves_no_file_behind(competition, team, monkeypatch, settings):
+    from django.db import OperationalError
+
+    phase = competition.phases.get(kind="validation")
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Submission, "save", locked)
+    with pytest.raises(OperationalError):
+        submit(phase, team, "owls_01", upload(phase))
+    assert not [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]

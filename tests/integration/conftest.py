@@ -2,14 +2,13 @@
 processes. bin/test runs them with DATABASE_URL and CELERY_BROKER_URL pointing there."""
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.integration.servers import Process, celery_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,30 +46,20 @@ def real_servers():
         _unavailable(f"Redis at {settings.CELERY_BROKER_URL} does not answer: {exc}")
 
 
-class WorkerProcess:
-    """A `celery -A config worker` process on the test database and broker."""
+class WorkerProcess(Process):
+    """A `celery -A config worker` process on the test database and broker; kill() is a
+    crash (SIGKILL to the worker and its pool), stop() a shutdown."""
 
     def __init__(self, env: dict, name: str, *extra: str):
-        self.env, self.name, self.extra = env, name, extra
-        self.process: subprocess.Popen | None = None
-        self.log = Path(env["VAR_DIR"]) / f"worker-{name}.log"
+        log = Path(env["VAR_DIR"]) / f"worker-{name}.log"
+        super().__init__(celery_command(name, *extra), env, log)
+        self.name = name
 
     def start(self):
+        """Started, and answering a ping."""
         from config.celery import app
 
-        command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info",
-            "-c", "2", "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle",
-            *self.extra,
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        super().start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -81,20 +70,6 @@ class WorkerProcess:
             if replies:
                 return self
         raise RuntimeError(f"worker did not start: {self.log.read_text()[-3000:]}")
-
-    def kill(self):
-        """SIGKILL the worker and its pool: a crash, not a shutdown."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 class MailServer:

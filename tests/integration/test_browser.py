@@ -109,3 +109,50 @@ def test_a_participant_signs_up_submits_and_finds_the_team_ranked(
     own = page.locator("tr.own")
     assert own.count() == 1
     assert "Carolers" in own.inner_text() and f"{srcc:.4f}" in own.inner_text()
+
+
+def test_a_participant_selects_a_final_submission_through_the_page(
+    phase, tmp_path, live_server, celery_worker_process, browser
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import PASSWORD as USER_PASSWORD
+    from tests.factories import make_team, make_user
+
+    test_phase = Phase.objects.get(competition__slug="xacle", kind="test")
+    test_phase.closes_at = timezone.now() + timedelta(days=3)
+    test_phase.save()
+    make_team(test_phase.competition, "Finalists", make_user("dora"))
+    predictions = tmp_path / "dora_test.csv"
+    predictions.write_bytes(csv_bytes(test_phase))
+    page = browser.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "dora")
+    page.fill("#id_password", USER_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto(live_server.url + "/c/xacle/")  # the next deadline, in UTC and in local time
+    assert "UTC" in page.inner_text("#next-deadline")
+    page.wait_for_function("document.querySelector('#next-deadline .local').textContent !== ''")
+    assert page.inner_text("#next-deadline .local").endswith("your time)")
+    assert "2 days" in page.inner_text("#next-deadline .countdown")
+    page.goto(live_server.url + "/c/xacle/submit/?phase=test")
+    page.select_option("#id_phase", "test")
+    page.fill("#id_system_name", "Finalists_01")
+    page.set_input_files("#id_file", str(predictions))
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_selector("text=is queued for scoring")
+    assert "0 of 4" in page.inner_text("#finals-test")
+
+    page.get_by_role("button", name="Select as final").click()
+    page.wait_for_selector("text=is now final")
+    submission = Submission.objects.get(team__name="Finalists")
+    assert submission.selected_for_final
+    assert "1 of 4" in page.inner_text("#finals-test")
+    assert page.inner_text(f"#submission-{submission.pk} .badge.final") == "final"
+    page.get_by_role("button", name="Unselect final").click()
+    page.wait_for_selector("text=is no longer final")
+    submission.refresh_from_db()
+    assert not submission.selected_for_final

@@ -131,14 +131,14 @@ def test_a_participant_runs_their_own_account_from_a_phone(
     axe.check(page, "submission")
     page.goto(url + "/c/xacle/")
 
-    # The leaderboard on a phone: rank, team, system and SRCC without scrolling.
+    # The leaderboard on a phone: both ranks, team, system and SRCC without scrolling.
     nav = page.get_by_role("banner")
     nav.get_by_role("link", name="Leaderboards", exact=True).click()
     row = page.locator("table.board tbody tr").first
-    for cell in (1, 2, 4):  # rank, team (with its system), SRCC
+    for cell in (1, 2, 3, 5):  # team rank, system rank, team (with its system), SRCC
         box = row.locator(f"td:nth-child({cell})").bounding_box()
         assert box["x"] + box["width"] <= PHONE["width"], cell
-    assert "Divers_01" in row.locator("td:nth-child(2)").inner_text()
+    assert "Divers_01" in row.locator("td:nth-child(3)").inner_text()
     assert page.locator("#board-hint").is_visible()
     page.screenshot(path=str(ARTIFACTS / "phone-leaderboard.png"), full_page=True)
     axe.check(page, "leaderboard")

@@ -2,22 +2,16 @@
 together: SQLite and the file-system broker, everything under VAR_DIR."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import urllib.request
 
 from tests.factories import write_dataset
+from tests.integration import servers
 from tests.integration.conftest import ROOT, wait_for
 
 MANAGE = [sys.executable, "manage.py"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_runserver_and_a_worker_work_together_with_no_environment(tmp_path):
@@ -27,13 +21,11 @@ def test_runserver_and_a_worker_work_together_with_no_environment(tmp_path):
     dataset = write_dataset(tmp_path, n_validation=20, n_test=20)
 
     def manage(*args):
-        return subprocess.run(
-            MANAGE + list(args), cwd=ROOT, env=env, capture_output=True, text=True, check=True
-        ).stdout
+        return servers.manage(env, *args)
 
     manage("migrate", "-v", "0")
     manage("import_dataset", str(dataset), "--competition", "solo")
-    port = free_port()
+    port = servers.free_port()
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1"],
@@ -48,7 +40,7 @@ def test_runserver_and_a_worker_work_together_with_no_environment(tmp_path):
         file = tmp_path / "predictions.csv"
         file.write_bytes(_validation_csv(dataset))
         out = manage("submit", str(file), "--competition", "solo", "--phase", "validation",
-                     "--team", "owls", "--system", "owls_01")  # fmt: skip
+                     "--team", "owls", "--create-team", "--system", "owls_01")  # fmt: skip
         submission_id = int(out.strip())
         database = sqlite3.connect(var / "db.sqlite3")
         status = "SELECT status FROM competition_submission WHERE id = ?"
@@ -82,3 +74,41 @@ def _get(url):
         return urllib.request.urlopen(url, timeout=2)
     except OSError:
         return None
+
+
+def test_the_embedded_default_takes_a_burst_of_parallel_uploads(tmp_path):
+    """bin/run's setup (SQLite, the file-system broker, gunicorn with 2 workers, a worker
+    with its beat): 20 uploads at once are all answered 201 and all scored, and nothing
+    anywhere says "database is locked"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xacle_cli.api import Client
+
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_"))}
+    env.update(VAR_DIR=str(var), PYTHONPATH=str(ROOT), THROTTLE_UPLOADS="1000/min")
+    dataset = write_dataset(tmp_path, n_validation=40, n_test=8)
+    token = servers.prepare_site(env, dataset, "solo")
+    worker = servers.celery_worker(env, tmp_path, "embedded", "--beat")
+    web, url = servers.gunicorn(env, tmp_path)
+    try:
+        client = Client(url, token, retries=0)  # a 500 or a dropped answer fails the test
+        body = _validation_csv(dataset)
+        with ThreadPoolExecutor(20) as pool:
+            answers = list(
+                pool.map(
+                    lambda i: client.submit("solo", "validation", f"s_{i}", "p.csv", body),
+                    range(20),
+                )
+            )
+        ids = [answer["id"] for answer in answers]
+        assert len(set(ids)) == 20 and all(a["status"] == "queued" for a in answers)
+        database = sqlite3.connect(var / "db.sqlite3", timeout=30)
+        marks = ",".join("?" * len(ids))
+        scored = f"SELECT count(*) FROM competition_submission WHERE status = 'scored' AND id IN ({marks})"  # noqa: E501
+        wait_for(lambda: database.execute(scored, ids).fetchone()[0] == 20, timeout=60)
+    finally:
+        web.stop()
+        worker.stop()
+    logs = "".join(path.read_text(errors="replace") for path in tmp_path.glob("*.log"))
+    assert "database is locked" not in logs

@@ -12,7 +12,7 @@ from tests.factories import make_competition, truth_of, upload
 
 
 def test_concurrent_scoring_of_one_system_keeps_its_best_and_its_count(monkeypatch):
-    monkeypatch.setattr("competition.submitting.enqueue", lambda ids: len(ids))
+    monkeypatch.setattr("competition.tasks.enqueue", lambda ids: len(ids))
     phase = make_competition(n_validation=30).phases.get(kind="validation")
     team = Team.objects.create(competition=phase.competition, name="owls")
     best = submit(phase, team, "owls_01", upload(phase, truth_of(phase)))

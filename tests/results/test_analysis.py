@@ -115,7 +115,7 @@ def test_the_debounced_task_is_sent_with_the_quiet_period_as_countdown(settings,
     calls = []
     monkeypatch.setattr(
         "results.tasks.analyse_phase_task.apply_async",
-        lambda args, countdown: calls.append((args, countdown)),
+        lambda args, countdown, **_: calls.append((args, countdown)),
     )
     from results import tasks
 
@@ -140,7 +140,7 @@ def test_a_reveal_in_the_admin_sends_the_analysis_to_a_worker_at_once(
     calls = []
     monkeypatch.setattr(
         "results.tasks.analyse_phase_task.apply_async",
-        lambda args, countdown: calls.append((args, countdown)),
+        lambda args, countdown, **_: calls.append((args, countdown)),
     )
     with django_capture_on_commit_callbacks(execute=True):
         test_phase.reveal_planned_at = None

@@ -104,11 +104,12 @@ def test_the_downloads_hold_exactly_the_page_s_rows_and_columns(analysed, as_ali
     response = _download(as_alice, "csv", "split=public&by=system")
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["rank", "team", "system", "srcc", "lcc", "ktau", "mse", "n",
-                       "submissions", "last_submitted_at", "baseline"]  # fmt: skip
+    assert rows[0] == ["rank", "system_rank", "team_rank", "team", "system", "srcc", "lcc",
+                       "ktau", "mse", "n", "submissions", "last_submitted_at", "baseline",
+                       "selection"]  # fmt: skip
     assert len(rows) == 1 + 3
     # A formula-looking system name is neutralised.
-    assert "'=cmd|' /C calc'!A0" in [row[2] for row in rows]
+    assert "'=cmd|' /C calc'!A0" in [row[4] for row in rows]
     document = json.loads(_download(as_alice, "json", "split=public&by=system").content)
     assert document["split"] == "public" and len(document["rows"]) == 3
     assert set(document["rows"][0]) == set(rows[0])

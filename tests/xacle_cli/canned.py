@@ -27,16 +27,35 @@ def board(**changes: Any) -> dict[str, Any]:
     """A leaderboard as the API answers it: two teams and a baseline."""
     metrics = {"lcc": 0.5, "ktau": 0.4, "mse": 2.0, "n": 12, "last_submitted_at": None}
     rows = [
-        {"rank": 1, "team": "Aurora", "system": "Aurora_good", "srcc": 0.9, "submissions": 2},
+        {
+            "rank": 1,
+            "team_rank": 1,
+            "system_rank": 1,
+            "team": "Aurora",
+            "system": "Aurora_good",
+            "srcc": 0.9,
+            "submissions": 2,
+        },
         {
             "rank": None,
+            "team_rank": None,
+            "system_rank": None,
             "team": "Organizers",
             "system": "Baseline",
             "srcc": 0.7,
             "submissions": 1,
             "baseline": True,
         },  # fmt: skip
-        {"rank": 2, "team": "Borealis", "system": "B_01", "srcc": 0.123456, "submissions": 10},
+        # Borealis is second of the teams, third of the systems (Aurora has a second one).
+        {
+            "rank": 2,
+            "team_rank": 2,
+            "system_rank": 3,
+            "team": "Borealis",
+            "system": "B_01",
+            "srcc": 0.123456,
+            "submissions": 10,
+        },
     ]
     data = {
         "phase": "validation",

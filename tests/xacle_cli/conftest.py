@@ -19,6 +19,14 @@ def api():
 
 
 @pytest.fixture
+def predictions(tmp_path):
+    """A small CSV to upload (the fake server does not read it)."""
+    path = tmp_path / "predictions.csv"
+    path.write_text("wav_file_name,prediction_score\n00004.wav,5\n")
+    return str(path)
+
+
+@pytest.fixture
 def closed_port() -> int:
     """A port nothing listens on: connecting to it is refused."""
     with socket.socket() as probe:

@@ -9,8 +9,17 @@ import pytest
 from django.core.cache import cache
 
 from accounts import tokens
-from competition import scorer, submitting, truth
-from tests.factories import csv_bytes, make_competition, make_team, make_user
+from competition import scorer, tasks, truth
+from competition.models import SystemDescription
+from tests.factories import (
+    csv_bytes,
+    description_yaml,
+    make_competition,
+    make_team,
+    make_user,
+    package_zip,
+    xacle_package,
+)
 from xacle_cli.__main__ import main
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +38,7 @@ def server(live_server, settings, tmp_path, monkeypatch):
             scorer.score_submission(submission_id)
         return len(submission_ids)
 
-    monkeypatch.setattr(submitting, "enqueue", score_now)
+    monkeypatch.setattr(tasks, "enqueue", score_now)
     yield live_server.url
     cache.clear()
     truth.forget()
@@ -67,7 +76,7 @@ def test_a_participant_submits_waits_for_the_scores_and_reads_the_leaderboard(
 
     status, out, _ = run(capsys, "leaderboard", "--by", "system")
     assert status == 0
-    assert out.splitlines()[2].split()[:3] == ["1", "Aurora", "Aurora_01"]
+    assert out.splitlines()[2].split()[:4] == ["1", "1", "Aurora", "Aurora_01"]
     status, out, _ = run(capsys, "submissions")
     assert [line.split()[0] for line in out.splitlines()] == ["ID", submission_id]
 
@@ -144,18 +153,124 @@ def test_the_readmes_client_examples_run_as_written_on_the_demo(
     lines = re.findall(r"^    python -m xacle_cli (.+?)(?:\s+#.*)?$", readme, flags=re.M)
     assert len(lines) >= 6
     own = Submission.objects.filter(team__members=user).order_by("pk").first().pk
+    test_submission = None  # `select 17` marks the test submission the README made final
     for line in lines:
-        args = shlex.split(line.replace("status 17", f"status {own}"))
+        line = line.replace("status 17", f"status {own}")
+        args = shlex.split(line.replace("select 17", f"select {test_submission}"))
         if args[0] == "submit":
-            (tmp_path / args[1]).write_text(
+            sample = (
                 open("sample_submission.csv").read()
                 if "--phase" not in args
                 else sample_for(capsys, "test")
             )
-        status, _, err = run(capsys, *args)
+            if args[1].endswith(".zip"):  # an XACLE package of one system
+                system = args[1][: -len(".zip")] + "_02"
+                package = {f"{system}.csv": sample, f"{system}.yaml": description_yaml(system)}
+                (tmp_path / args[1]).write_bytes(package_zip(package))
+            else:
+                (tmp_path / args[1]).write_text(sample)
+            if "--description" in args:
+                system = args[args.index("--system") + 1]
+                yaml = args[args.index("--description") + 1]
+                (tmp_path / yaml).write_text(description_yaml(system))
+        status, out, err = run(capsys, *args)
         assert status == 0, f"{line}: {err}"
+        if args[0] == "submit" and "test" in args:
+            test_submission = int(out.split()[0])
 
 
 def sample_for(capsys, phase):
     run(capsys, "sample", "--phase", phase, "-o", f"sample_{phase}.csv")
     return open(f"sample_{phase}.csv").read()
+
+
+def _submit(capsys, tmp_path, phase, system="Aurora_01"):
+    path = tmp_path / f"{system}.csv"
+    path.write_bytes(csv_bytes(phase))
+    return run(capsys, "submit", str(path), "--system", system, "--phase", phase.kind)
+
+
+def test_each_refusal_code_of_the_real_server_is_its_message_and_status_2(alice, tmp_path, capsys):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    alice.opens_at, alice.closes_at = now + timedelta(days=1), now + timedelta(days=2)
+    alice.save()
+    status, out, err = _submit(capsys, tmp_path, alice)
+    assert (status, out) == (2, "")
+    assert err.startswith("The validation phase opens at ") and err.endswith(" UTC.\n")
+
+    alice.opens_at, alice.closes_at = now - timedelta(days=2), now - timedelta(days=1)
+    alice.save()
+    status, out, err = _submit(capsys, tmp_path, alice)
+    assert (status, out) == (2, "")
+    assert err.startswith("The validation phase closed at ") and err.endswith(" UTC.\n")
+
+    alice.closes_at, alice.max_submissions_per_day = None, 1
+    alice.save()
+    status, _, err = _submit(capsys, tmp_path, alice)
+    assert status == 0 and "Submissions left: 0 of 1 today (UTC)." in err
+    status, out, _ = run(capsys, "phase")
+    assert status == 0 and out.splitlines()[0].startswith("Validation phase: open; opens ")
+    assert out.splitlines()[1].startswith("Submissions left: 0 of 1 today (UTC). Next possible at")
+    status, out, err = _submit(capsys, tmp_path, alice, system="Aurora_02")
+    assert (status, out) == (2, "")
+    assert err.startswith("Your team has made its 1 submissions to the validation phase for today")
+    assert alice.submissions.count() == 1
+
+
+def test_a_final_is_selected_and_unselected_on_the_real_server(alice, tmp_path, capsys):
+    test_phase = alice.competition.phases.get(kind="test")
+    status, out, _ = _submit(capsys, tmp_path, test_phase)
+    submission_id = out.strip()
+    assert run(capsys, "select", submission_id)[:2] == (
+        0, f"Submission {submission_id} (Aurora_01) is now final.\n"
+    )  # fmt: skip
+    assert test_phase.submissions.get().selected_for_final
+    assert run(capsys, "unselect", submission_id)[0] == 0
+    assert not test_phase.submissions.get().selected_for_final
+    status, _, err = run(capsys, "select", submission_id, "--competition", "xacle")
+    assert status == 0
+    validation_id = _submit(capsys, tmp_path, alice)[1].strip()
+    status, _, err = run(capsys, "select", validation_id)
+    assert (
+        status == 2
+        and err == "The validation phase has no final selection: every system is ranked.\n"
+    )
+
+
+def test_submit_takes_an_xacle_package(alice, tmp_path, capsys):
+    package = tmp_path / "Aurora.zip"
+    package.write_bytes(xacle_package(alice, ["Aurora_01", "Aurora_02"]))
+    status, out, err = run(capsys, "submit", str(package), "--wait")
+    assert status == 0, err
+    ids = out.split("\n\n")[0].splitlines()[:2]
+    assert all(i.isdigit() for i in ids)
+    assert "Aurora_01" in out and "Aurora_02" in out and "SRCC" in out
+    assert SystemDescription.objects.count() == 2
+
+
+def test_submit_a_csv_with_its_description(alice, tmp_path, capsys):
+    good = tmp_path / "p.csv"
+    good.write_bytes(csv_bytes(alice))
+    yaml = tmp_path / "d.yaml"
+    yaml.write_text(description_yaml("Aurora_01", predictor="SVR"))
+    status, out, err = run(
+        capsys, "submit", str(good), "--system", "Aurora_01", "--description", str(yaml)
+    )
+    assert status == 0, err
+    assert SystemDescription.objects.get().content["predictor"] == "SVR"
+    yaml.write_text(description_yaml("Aurora_01", parameters="many"))
+    status, out, err = run(
+        capsys, "submit", str(good), "--system", "Aurora_01", "--description", str(yaml)
+    )
+    assert status == 2 and "parameters: must be a whole number" in err
+
+
+def test_a_csv_needs_a_system_name(alice, tmp_path, capsys):
+    good = tmp_path / "p.csv"
+    good.write_bytes(csv_bytes(alice))
+    status, out, err = run(capsys, "submit", str(good))
+    assert status == 2 and "--system NAME" in err

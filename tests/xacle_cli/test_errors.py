@@ -13,13 +13,6 @@ SUBMIT = "/api/competitions/xacle/phases/validation/submissions/"
 ONE = "/api/submissions/17/"
 
 
-@pytest.fixture
-def predictions(tmp_path):
-    path = tmp_path / "predictions.csv"
-    path.write_text("wav_file_name,prediction_score\n00004.wav,5\n")
-    return str(path)
-
-
 def test_a_refused_file_prints_the_servers_lines(api, cli, predictions):
     lines = ["Line 2: the prediction_score is not a number (nan).", "3 pairs are missing."]
     api.on("POST", SUBMIT, Answer(400, {"errors": lines}))
@@ -172,3 +165,53 @@ def test_an_address_that_is_not_a_web_servers_is_one_line(cli, url):
     status, _, err = cli("status", "17", "--url", url)
     assert status == 2
     assert err == f"{url!r} is not a server's address; give one like https://xacle.example.org.\n"
+
+
+def test_a_submit_carries_an_idempotency_key_and_retries_a_5xx_with_the_same_one(
+    api, cli, predictions
+):
+    api.on(
+        "POST",
+        SUBMIT,
+        Answer(502, "<html>Bad Gateway</html>"),
+        Answer(503, {"errors": ["The server is busy for a moment."]}),
+        Answer(200, scored(status="queued", scores=[])),  # the replay of a stored submit
+    )
+    status, out, err = cli("submit", predictions, "--system", "A_01")
+    assert (status, out) == (0, "17\n")
+    keys = [r.headers.get("Idempotency-Key") for r in api.requests]
+    assert len(keys) == 3 and keys[0] and len(set(keys)) == 1
+    assert cli.slept == [1.0, 2.0] and err.count("Trying again") == 2
+
+
+def test_a_dropped_connection_on_submit_is_retried_with_the_same_key(
+    api, cli, predictions, closed_port, monkeypatch
+):
+    from xacle_cli import api as client_module
+
+    real_send, calls = client_module.Client._send, []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(args[-1])  # the extra headers, with the key
+        if len(calls) == 1:
+            raise self._unreachable(ConnectionResetError("Connection reset by peer"))
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.Client, "_send", flaky)
+    api.on("POST", SUBMIT, Answer(201, scored(status="queued", scores=[])))
+    status, out, _ = cli("submit", predictions, "--system", "A_01")
+    assert (status, out) == (0, "17\n")
+    assert calls[0] == calls[1] and calls[0]["Idempotency-Key"]
+
+
+def test_two_submits_never_share_a_key(api, cli, predictions):
+    api.on("POST", SUBMIT, Answer(201, scored(status="queued", scores=[])))
+    cli("submit", predictions, "--system", "A_01")
+    cli("submit", predictions, "--system", "A_01")
+    keys = {r.headers.get("Idempotency-Key") for r in api.requests}
+    assert len(keys) == 2
+
+
+def test_reads_are_not_retried_on_a_5xx(api, cli):
+    api.on("GET", ONE, Answer(503, {"errors": ["busy"]}))
+    assert cli("status", "17")[0] == 2 and len(api.requests) == 1

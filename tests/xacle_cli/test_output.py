@@ -32,13 +32,33 @@ def test_a_scored_submission_on_hidden_splits_says_so():
     assert "hidden until the reveal" in text
 
 
+def test_a_late_submission_is_marked_and_says_when_its_scores_come():
+    text = output.submission_text(scored(phase="test", scores=[], late=True))
+    assert text.splitlines()[0].endswith("UTC [late]")
+    assert "a late submission's scores are shown after the reveal" in text
+    table = output.submissions_table([scored(late=True, final=False)], "test")
+    assert "scored [late]" in table.splitlines()[1]
+
+
+def test_the_quota_says_what_is_left_and_when_the_next_is_possible():
+    quota = {"per_day": 3, "total": 10, "left_today": 0, "left_total": 7, "extra": 0,
+             "left": 0, "next_at": "2026-03-02T00:00:00Z"}  # fmt: skip
+    assert output.quota_text(quota) == (
+        "Submissions left: 0 of 3 today (UTC), 7 of 10 in total. "
+        "Next possible at 2026-03-02 00:00 UTC."
+    )
+    assert output.quota_text({**quota, "per_day": None, "total": None, "left": None}) == (
+        "Submissions left: no limit."
+    )
+
+
 def test_the_leaderboard_ranks_rows_and_marks_the_baseline():
     lines = output.leaderboard_text(board()).splitlines()
     assert lines[0] == "Leaderboard: validation phase, split all, by team"
-    assert lines[1].split()[:4] == ["RANK", "TEAM", "SYSTEM", "SRCC"]
-    assert lines[2].split()[:4] == ["1", "Aurora", "Aurora_good", "0.9000"]
-    assert lines[3].split()[:4] == ["-", "Organizers", "(baseline)", "Baseline"]
-    assert lines[4].split()[:4] == ["2", "Borealis", "B_01", "0.1235"]
+    assert lines[1].split()[:5] == ["TEAM_RANK", "SYSTEM_RANK", "TEAM", "SYSTEM", "SRCC"]
+    assert lines[2].split()[:5] == ["1", "1", "Aurora", "Aurora_good", "0.9000"]
+    assert lines[3].split()[:5] == ["-", "-", "Organizers", "(baseline)", "Baseline"]
+    assert lines[4].split()[:5] == ["2", "3", "Borealis", "B_01", "0.1235"]
     srcc_ends = {lines[1].index("SRCC") + 4, lines[2].index("0.9000") + 6}
     assert len(srcc_ends) == 1  # numbers right-aligned under their heading
 

@@ -7,7 +7,7 @@ from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
 from competition.names import printable
 
-TABLE_HEADER = "rank  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
+TABLE_HEADER = "team system  {:<24} {:<28} {:>7} {:>7} {:>7} {:>8} {:>6}".format(
     "team", "system", "SRCC", "LCC", "KTAU", "MSE", "N"
 )
 
@@ -55,13 +55,16 @@ class Command(BaseCommand):
     def _table(self, board, records):
         state = "hidden from participants" if board.hidden else "public"
         self.stdout.write(f"{board.phase} / {board.split.name} by {board.by} ({state})")
+        self.stdout.write("Ranks: team (each team's best system), system (every system).")
         self.stdout.write(TABLE_HEADER)
         for r in records:
-            rank = "-" if r["rank"] == "" else r["rank"]
+            team_rank = r["team_rank"] if r["team_rank"] != "" else "-"
+            system_rank = r["system_rank"] if r["system_rank"] != "" else "-"
+            mark = {"team": " (final)", "auto": " (auto)"}.get(r["selection"], "")
             # Names are the participants': no control character reaches the terminal.
             team, system = printable(r["team"]), printable(r["system"])
-            system += " (baseline)" if r["baseline"] else ""
+            system += (" (baseline)" if r["baseline"] else "") + mark
             self.stdout.write(
-                f"{rank:>4}  {team[:24]:<24} {system[:28]:<28} "
+                f"{team_rank:>4} {system_rank:>6}  {team[:24]:<24} {system[:28]:<28} "
                 f"{r['srcc']:>7.4f} {r['lcc']:>7.4f} {r['ktau']:>7.4f} {r['mse']:>8.4f} {r['n']:>6}"
             )

@@ -1,12 +1,16 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from competition import signals
 from competition.management.commands._common import get_competition, get_phase
 from competition.models import Phase
+from competition.reveal import RevealError, reveal
 
 
 class Command(BaseCommand):
-    help = "Make a phase's hidden leaderboard (every split) public."
+    help = (
+        "Reveal a phase's results (every split shown); closes the phase and ends its final "
+        "selection if they are still open."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--competition", required=True, metavar="SLUG")
@@ -14,11 +18,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         phase = get_phase(get_competition(options["competition"]), options["phase"])
-        if phase.leaderboard == Phase.REVEALED:
-            self.stdout.write(f"{phase} was already revealed.")
-            return
-        phase.leaderboard = Phase.REVEALED
-        phase.save(update_fields=["leaderboard"])
-        self.stdout.write(f"{phase} revealed.")
-        # Other apps answer (the results analysis is computed here, before anyone looks).
-        signals.phase_revealed.send(sender=Phase, phase=phase)
+        already = phase.is_revealed
+        try:
+            notes = reveal(phase)
+        except RevealError as exc:
+            raise CommandError(str(exc))
+        for note in notes:
+            self.stdout.write(note)
+        if not already:
+            # Other apps answer (the results analysis is computed here, before anyone looks).
+            phase.refresh_from_db()
+            signals.phase_revealed.send(sender=Phase, phase=phase)

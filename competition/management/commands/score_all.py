@@ -3,10 +3,9 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from competition import scorer
+from competition import scorer, tasks
 from competition.management.commands._common import get_competition, on_terminal
 from competition.models import Phase, Submission
-from competition.submitting import enqueue
 
 
 class Command(BaseCommand):
@@ -34,7 +33,7 @@ class Command(BaseCommand):
         if options["sync"]:
             scorer.score_in_batches(ids, progress=on_terminal())
         else:
-            sent = enqueue(ids)
+            sent = tasks.enqueue(ids)
             self.stdout.write(f"Sent {sent} of {len(ids)} submissions to the workers.")
             if options["no_wait"] or not ids:
                 return

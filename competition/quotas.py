@@ -1,0 +1,118 @@
+"""A team's submission quota in a phase: per UTC day and in total, plus the extra
+submissions organizers grant. What counts: every submission of the team, and every one its
+members made in the phase for another team (leaving a team never buys fresh submissions);
+a file refused at upload is never stored, and a submission the workers could not score
+(failed) costs nothing. The organizers' reference rows are never counted."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, Sum
+
+from competition import dates
+from competition.models import Membership, Phase, QuotaGrant, Submission, Team
+
+QUOTA_EXCEEDED = "quota_exceeded"
+
+
+@dataclass(frozen=True)
+class Quota:
+    phase: Phase
+    per_day: int | None  # None: no limit
+    total: int | None
+    used_today: int  # within the limits (grants apart)
+    used_total: int
+    extra: int  # granted submissions not used yet
+    now: datetime
+
+    @property
+    def left_today(self) -> int | None:
+        return None if self.per_day is None else max(0, self.per_day - self.used_today)
+
+    @property
+    def left_total(self) -> int | None:
+        return None if self.total is None else max(0, self.total - self.used_total)
+
+    @property
+    def within_limits(self) -> bool:
+        return self.left_today != 0 and self.left_total != 0
+
+    @property
+    def left(self) -> int | None:
+        """Submissions possible now: None when nothing limits them."""
+        limits = [n for n in (self.left_today, self.left_total) if n is not None]
+        return None if not limits else min(limits) + self.extra
+
+    @property
+    def next_at(self) -> datetime | None:
+        """When the next submission is possible, if not now: the next UTC midnight when
+        today's are spent; None when one is possible now or the total is spent."""
+        if self.left != 0 or self.left_total == 0:
+            return None
+        return dates.next_utc_midnight(self.now)
+
+    def as_dict(self) -> dict:
+        return {
+            "per_day": self.per_day,
+            "total": self.total,
+            "used_today": self.used_today,
+            "used_total": self.used_total,
+            "extra": self.extra,
+            "left_today": self.left_today,
+            "left_total": self.left_total,
+            "left": self.left,
+            "next_at": self.next_at,
+        }
+
+    def refusal(self) -> str:
+        kind = self.phase.kind
+        if self.left_total == 0:
+            return f"Your team has made all {self.total} submissions the {kind} phase allows."
+        return (
+            f"Your team has made its {self.per_day} submissions to the {kind} phase for today "
+            f"(UTC); the next one is possible at {dates.utc(self.next_at)}."
+        )
+
+
+def made_by(phase: Phase, team: Team | None, users=()):
+    """The submissions that count against a team's quota (or a user's, before a team)."""
+    members = [] if team is None else list(team.memberships.values_list("user_id", flat=True))
+    members += [user.pk for user in users if user is not None and user.is_authenticated]
+    who = Q(submitted_by_id__in=members)
+    if team is not None:
+        who |= Q(team=team)
+    return (
+        Submission.objects.filter(phase=phase, is_baseline=False)
+        .filter(who)
+        .exclude(status=Submission.FAILED)
+    )
+
+
+def quota(phase: Phase, team: Team | None, now: datetime, users=()) -> Quota:
+    made = made_by(phase, team, users)
+    limited = made.filter(used_grant=False)
+    granted = 0
+    if team is not None:
+        granted = (
+            QuotaGrant.objects.filter(phase=phase, team=team).aggregate(n=Sum("extra"))["n"] or 0
+        )
+    return Quota(
+        phase=phase,
+        per_day=phase.max_submissions_per_day,
+        total=phase.max_submissions_total,
+        used_today=(
+            limited.filter(submitted_at__gte=dates.utc_midnight(now)).count()
+            if phase.max_submissions_per_day is not None
+            else 0
+        ),
+        used_total=limited.count(),
+        extra=max(0, granted - made.filter(used_grant=True).count()),
+        now=now,
+    )
+
+
+def for_user(phase: Phase, user, now: datetime) -> Quota:
+    """The quota the user's next submission meets (their team's, or their own before they
+    have one: the team of one made for them starts with their past submissions)."""
+    team = Membership.objects.filter(user=user, competition_id=phase.competition_id).first()
+    return quota(phase, team.team if team else None, now, users=[user])
