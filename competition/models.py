@@ -454,15 +454,23 @@ class Beacon(models.Model):
         return cls.objects.filter(name=name).values_list("at", flat=True).first()
 
 
-class Score(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
-    split = models.ForeignKey(Split, on_delete=models.CASCADE, related_name="scores")
+class Metrics(models.Model):
+    """The four metrics of a submission on a set of items (a split, or a subset of one)."""
+
     srcc = models.FloatField()
     lcc = models.FloatField()
     ktau = models.FloatField()
     mse = models.FloatField()
     n = models.PositiveIntegerField()
     constant_prediction = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Score(Metrics):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
+    split = models.ForeignKey(Split, on_delete=models.CASCADE, related_name="scores")
 
     class Meta:
         constraints = [

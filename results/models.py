@@ -5,7 +5,7 @@ import numpy as np
 from django.db import models
 from django.utils import timezone
 
-from competition.models import Phase, Split, Submission, Team
+from competition.models import Metrics, Phase, Split, Submission, Team
 
 
 class Analysis(models.Model):
@@ -76,7 +76,7 @@ class SystemInterval(models.Model):
         return self.group == 1
 
 
-class SubsetScore(models.Model):
+class SubsetScore(Metrics):
     """A submission's metrics on the items of one split that carry one subset label
     (natural, synthetic, synthetic/<TTA model>): analysis only, never a rank."""
 
@@ -85,12 +85,6 @@ class SubsetScore(models.Model):
     )
     split = models.ForeignKey(Split, on_delete=models.CASCADE, related_name="+")
     subset = models.CharField(max_length=200)
-    srcc = models.FloatField()
-    lcc = models.FloatField()
-    ktau = models.FloatField()
-    mse = models.FloatField()
-    n = models.PositiveIntegerField()
-    constant_prediction = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
