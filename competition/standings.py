@@ -85,24 +85,25 @@ def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> b
             team_id=team, split__phase_id=phase_id, system_name=name
         ).annotate(final=F("submission__selected_for_final"))
     }
-    if not current:
-        return False  # the system's first score, or a team disqualified from the phase
-    held = next(iter(current.values()))
     public = _public_split(phase_id)
-    if public is not None and public not in current:
-        return False  # its representative was chosen without a public score
-    entries = [
-        selection.Entry(held.submission_id, name, held.submitted_at, held.final, held.is_baseline,
-                        scores=current)
-    ]  # fmt: skip
+    entries, count, last = [], len(group), max(s.submitted_at for s, _ in group)
+    if current:
+        held = next(iter(current.values()))
+        if public is not None and public not in current:
+            return False  # its representative was chosen without a public score
+        entries.append(
+            selection.Entry(held.submission_id, name, held.submitted_at, held.final,
+                            held.is_baseline, scores=current)
+        )  # fmt: skip
+        count, last = count + held.submissions, max(last, held.last_submitted_at)
+    elif Disqualification.objects.filter(team_id=team, phase_id=phase_id).exists():
+        return False  # a team disqualified from the phase has no standings to start
     for submission, rows in group:
         entry = selection.Entry(submission.pk, name, submission.submitted_at,
                                 is_baseline=submission.is_baseline)  # fmt: skip
         entry.scores = {row.split_id: _metrics(row, submission.submitted_at) for row in rows}
         entries.append(entry)
     chosen = selection.representative(entries, public)
-    count = held.submissions + len(group)
-    last = max(held.last_submitted_at, *(s.submitted_at for s, _ in group))
     fresh = [
         Standing(
             split_id=split, team_id=team, system_name=name, submission_id=chosen.submission_id,

@@ -66,23 +66,30 @@ def test_a_final_selection_and_a_rescore_still_come_out_right(competition):
     assert folded == table(phase)
 
 
-def test_a_new_score_reads_only_the_systems_standings(competition):
+@pytest.mark.parametrize("system", ["s", "new"], ids=["its 4th score", "a new system"])
+def test_a_new_score_reads_only_the_systems_standings(competition, system):
     phase = competition.phases.get(kind=Phase.TEST)
     team = make_team(competition, "owls")
     rng = np.random.default_rng(7)
     for _ in range(3):
         submit_and_score(phase, team, "s", 1.0, rng)
-    submission = submit(phase, team, "s", upload(phase), check_open=False)
+    submission = submit(phase, team, system, upload(phase), check_open=False)
     with CaptureQueriesContext(connection) as queries:
         scorer.score_submission(submission.pk)
     history = [q["sql"] for q in queries if 'FROM "competition_score"' in q["sql"]]
     assert history == []  # the team's earlier scores are never read back
-    assert Standing.objects.get(split__phase=phase, split__name="public").submissions == 4
+    public = Standing.objects.get(split__phase=phase, split__name="public", system_name=system)
+    assert public.submissions == (4 if system == "s" else 1)
+    folded = table(phase)
+    standings.rebuild(phase)
+    assert folded == table(phase)
 
 
 @pytest.mark.parametrize(
-    "case", ["late", "disqualified", "final", "finals-only phase", "disqualified team"]
-)
+    "case",
+    ["late", "disqualified", "final", "finals-only phase", "disqualified team",
+     "disqualified team, new system"],
+)  # fmt: skip
 def test_what_the_fold_cannot_settle_is_recomputed_from_the_history(competition, case):
     phase = competition.phases.get(kind=Phase.TEST)
     team, other = make_team(competition, "owls"), make_team(competition, "larks")
@@ -90,7 +97,8 @@ def test_what_the_fold_cannot_settle_is_recomputed_from_the_history(competition,
     for i in range(4):
         submit_and_score(phase, team, f"s{i % 2}", 2.0, rng)
         submit_and_score(phase, other, "o", 2.0, rng)
-    submission = submit(phase, team, "s0", upload(phase, truth_of(phase)), check_open=False)
+    system = "s9" if case.endswith("new system") else "s0"
+    submission = submit(phase, team, system, upload(phase, truth_of(phase)), check_open=False)
     if case == "late":
         Submission.objects.filter(pk=submission.pk).update(is_late=True)
     elif case == "disqualified":
