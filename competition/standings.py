@@ -61,24 +61,30 @@ def add_scored(scored: list[tuple[Submission, list[Score]]]) -> None:
         _lock_teams({team for team, _ in team_phases})
         now = timezone.now()
         full: set[TeamPhase] = set()
+        unmarked: set[TeamPhase] = set()
         for key, group in by_system.items():
-            if not _fold(key, group, now):
+            marked = _fold(key, group, now)
+            if marked is None:
                 full.add(key[:2])
+            elif not marked:
+                unmarked.add(key[:2])
         if full:
             _refresh(full)
-        if team_phases - full:
-            _mark_team_best(team_phases - full)
+        if unmarked - full:
+            _mark_team_best(unmarked - full)
 
 
-def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> bool:
+def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> bool | None:
     """Write the system's standings with the group's entries added to its current
-    representative; False (nothing written) when only its whole history can tell."""
+    representative, and the team's marks where they follow from the rows they touch
+    (True), or not (False: the caller marks the team afresh). None, and nothing written,
+    when only the system's whole history can tell."""
     team, phase_id, name = key
     phase = group[0][0].phase
     if phase.standings_rule != OPEN_RULE or rule(phase, now) != OPEN_RULE:
-        return False  # which systems enter depends on the team's other systems
+        return None  # which systems enter depends on the team's other systems
     if any(s.is_late or s.disqualified_reason or s.selected_for_final for s, _ in group):
-        return False
+        return None
     current = {
         s.split_id: s
         for s in Standing.objects.filter(
@@ -90,14 +96,14 @@ def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> b
     if current:
         held = next(iter(current.values()))
         if public is not None and public not in current:
-            return False  # its representative was chosen without a public score
+            return None  # its representative was chosen without a public score
         entries.append(
             selection.Entry(held.submission_id, name, held.submitted_at, held.final,
                             held.is_baseline, scores=current)
         )  # fmt: skip
         count, last = count + held.submissions, max(last, held.last_submitted_at)
     elif Disqualification.objects.filter(team_id=team, phase_id=phase_id).exists():
-        return False  # a team disqualified from the phase has no standings to start
+        return None  # a team disqualified from the phase has no standings to start
     for submission, rows in group:
         entry = selection.Entry(submission.pk, name, submission.submitted_at,
                                 is_baseline=submission.is_baseline)  # fmt: skip
@@ -117,8 +123,62 @@ def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> b
     gone = [s.pk for split, s in current.items() if split not in chosen.scores]
     if gone:
         Standing.objects.filter(pk__in=gone).delete()
-    _upsert(fresh)
-    return True
+    others = None if gone else _fold_marks(team, phase_id, name, fresh, current, len(group))
+    _upsert(fresh, marks=others is not None)
+    if others:
+        Standing.objects.bulk_update(others, MARKS)
+    return others is not None
+
+
+def _fold_marks(team, phase_id, name, fresh, current, added) -> list[Standing] | None:
+    """Set the team marks on the system's new rows; return the team's other rows whose
+    marks change (its best system's, on each split), or None when the system was the
+    team's best and its representative got worse (any system may be the best now)."""
+    best = {
+        s.split_id: s
+        for s in Standing.objects.filter(
+            team_id=team, split__phase_id=phase_id, team_best=True, is_baseline=False
+        )
+    }
+    others = []
+    for row in fresh:
+        if row.is_baseline:  # a reference system stands alone
+            _set_marks(row, True, row.submissions, row.last_submitted_at)
+            continue
+        old = best.get(row.split_id)
+        if old is None:  # the team's first ranked system on this split
+            _set_marks(row, True, row.submissions, row.last_submitted_at)
+            continue
+        totals = (old.team_submissions + added,
+                  max(old.team_last_submitted_at, row.last_submitted_at))  # fmt: skip
+        if old.system_name == name:
+            if _rank(row) > _rank(current[row.split_id]):
+                return None
+            _set_marks(row, True, *totals)
+        elif _rank(row) < _rank(old):
+            _set_marks(row, True, *totals)
+            others.append(_set_marks(old, False, 0, None))
+        else:
+            _set_marks(row, False, 0, None)
+            others.append(_set_marks(old, True, *totals))
+    return others
+
+
+MARKS = ["team_best", "team_submissions", "team_last_submitted_at"]
+
+
+def _rank(standing) -> tuple:
+    """The order of a team's systems for its best one (smaller is better)."""
+    return (*sort_key(standing), standing.submission_id)
+
+
+def _set_marks(standing: Standing, best: bool, submissions: int, last) -> Standing:
+    standing.team_best, standing.team_submissions, standing.team_last_submitted_at = (
+        best,
+        submissions,
+        last,
+    )
+    return standing
 
 
 def _public_split(phase_id: int) -> int | None:
@@ -226,13 +286,13 @@ def _replace(fresh, teams, phase_ids, team_phases) -> None:
     _upsert(fresh)
 
 
-def _upsert(fresh: list[Standing]) -> None:
+def _upsert(fresh: list[Standing], marks: bool = False) -> None:
     Standing.objects.bulk_create(
         fresh,
         update_conflicts=True,
         unique_fields=["split", "team", "system_name"],
         update_fields=["submission", *FIELDS, "submitted_at", "is_baseline", "submissions",
-                       "last_submitted_at", "selection"],
+                       "last_submitted_at", "selection", *(MARKS if marks else [])],
     )  # fmt: skip
 
 
@@ -252,7 +312,7 @@ def _mark_team_best(team_phases: set[TeamPhase]) -> None:
     changed = []
     for group in groups.values():
         ranked = [s for s in group if not s.is_baseline]
-        best = min(ranked, key=lambda s: (*sort_key(s), s.submission_id), default=None)
+        best = min(ranked, key=_rank, default=None)
         for standing in group:
             if standing.is_baseline:
                 marks = (True, standing.submissions, standing.last_submitted_at)
