@@ -1,8 +1,9 @@
-"""Scoring cost against a team's history: 2,000 submissions of one team's one system, scored
-one at a time as the workers do (budget: the last 100 cost at most 1.5x the first 100).
+"""Scoring cost against a team's history: 2,000 submissions of one team, scored one at a
+time as the workers do, first all to one system, then each to a system of its own (budget:
+the last 100 cost at most 1.5x the first 100, in both).
 
-The reference, in the same run: the first 100. Beside it, the cost of recomputing that
-system's standings from its whole history, which is what every new score cost before
+The reference, in the same run: the first 100. Beside it, the cost of recomputing the
+team's standings from its whole history, which is what every new score cost before
 standings were folded in incrementally.
 
     BENCH_REDIS=redis://127.0.0.1:6379/N .venv/bin/python bench/standings.py
@@ -20,17 +21,26 @@ N_ITEMS, N_SUBMISSIONS, WINDOW = 1000, 2000, 100
 
 def main():
     harness.setup_django("xacle_bench_standings", tempfile.mkdtemp())
-    from competition import scorer, standings, tasks
-    from competition.models import Team
-    from competition.submitting import submit
+    from competition import tasks
 
     tasks.enqueue = lambda ids: 0  # scored here, one at a time
     phase, means = harness.make_phase(N_ITEMS)
-    team = Team.objects.create(competition=phase.competition, name="bench")
     rng = np.random.default_rng(1)
     files = [harness.submission_csv(phase, means + rng.normal(0, 2, N_ITEMS)) for _ in range(50)]
+    print(f"scoring {N_SUBMISSIONS} submissions of one team ({N_ITEMS} pairs each)")
+    for label, system in [("to one system", lambda i: "sys"),
+                          ("each to a new system", lambda i: f"sys{i}")]:  # fmt: skip
+        _run(phase, files, label, system)
+
+
+def _run(phase, files, label, system):
+    from competition import scorer, standings
+    from competition.models import Team
+    from competition.submitting import submit
+
+    team = Team.objects.create(competition=phase.competition, name=label)
     ids = [
-        submit(phase, team, "sys", io.BytesIO(files[i % 50]), check_open=False).pk
+        submit(phase, team, system(i), io.BytesIO(files[i % 50]), check_open=False).pk
         for i in range(N_SUBMISSIONS)
     ]
     costs = []
@@ -40,13 +50,12 @@ def main():
         costs.append(time.perf_counter() - start)
     first, last = np.mean(costs[:WINDOW]), np.mean(costs[-WINDOW:])
     start = time.perf_counter()
-    standings.refresh({(team.pk, phase.pk, "sys")})
+    standings.refresh_teams({(team.pk, phase.pk)})
     full = time.perf_counter() - start
-    print(f"scoring {N_SUBMISSIONS} submissions of one team's system ({N_ITEMS} pairs each)")
-    print(f"  first {WINDOW}: {first * 1e3:.2f} ms each; last {WINDOW}: {last * 1e3:.2f} ms each")
-    print(f"  ratio last / first: {last / first:.2f}x "
-          f"(budget <= 1.5x: {'met' if last / first <= 1.5 else 'MISSED'})")  # fmt: skip
-    print(f"  a full recomputation from {N_SUBMISSIONS} submissions: {full * 1e3:.1f} ms")
+    print(f"  {label}: first {WINDOW} {first * 1e3:.2f} ms each, last {WINDOW} "
+          f"{last * 1e3:.2f} ms each; ratio {last / first:.2f}x "
+          f"(budget <= 1.5x: {'met' if last / first <= 1.5 else 'MISSED'}); a full "
+          f"recomputation of the team: {full * 1e3:.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ a file refused at upload is never stored, and a submission the workers could not
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from competition import dates
 from competition.models import Membership, Phase, QuotaGrant, Submission, Team
@@ -76,11 +76,9 @@ class Quota:
 
 def made_by(phase: Phase, team: Team | None, users=()):
     """The submissions that count against a team's quota (or a user's, before a team)."""
-    members = [] if team is None else list(team.memberships.values_list("user_id", flat=True))
-    members += [user.pk for user in users if user is not None and user.is_authenticated]
-    who = Q(submitted_by_id__in=members)
+    who = Q(submitted_by_id__in=[user.pk for user in users if user and user.is_authenticated])
     if team is not None:
-        who |= Q(team=team)
+        who |= Q(team=team) | Q(submitted_by_id__in=team.memberships.values("user_id"))
     return (
         Submission.objects.filter(phase=phase, is_baseline=False)
         .filter(who)
@@ -89,8 +87,13 @@ def made_by(phase: Phase, team: Team | None, users=()):
 
 
 def quota(phase: Phase, team: Team | None, now: datetime, users=()) -> Quota:
-    made = made_by(phase, team, users)
-    limited = made.filter(used_grant=False)
+    # One query counts all three, as this runs on every upload and every quota read.
+    limited = Q(used_grant=False)
+    counts = made_by(phase, team, users).aggregate(
+        used_today=Count("pk", filter=limited & Q(submitted_at__gte=dates.utc_midnight(now))),
+        used_total=Count("pk", filter=limited),
+        granted_used=Count("pk", filter=Q(used_grant=True)),
+    )
     granted = 0
     if team is not None:
         granted = (
@@ -100,13 +103,9 @@ def quota(phase: Phase, team: Team | None, now: datetime, users=()) -> Quota:
         phase=phase,
         per_day=phase.max_submissions_per_day,
         total=phase.max_submissions_total,
-        used_today=(
-            limited.filter(submitted_at__gte=dates.utc_midnight(now)).count()
-            if phase.max_submissions_per_day is not None
-            else 0
-        ),
-        used_total=limited.count(),
-        extra=max(0, granted - made.filter(used_grant=True).count()),
+        used_today=counts["used_today"] if phase.max_submissions_per_day is not None else 0,
+        used_total=counts["used_total"],
+        extra=max(0, granted - counts["granted_used"]),
         now=now,
     )
 

@@ -55,7 +55,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             .select_related("phase")
             .filter(pk__in=ids, status__in=WAITING)
         )
-        scores, done, failed, touched, systems = [], {}, {}, set(), set()
+        scores, done, failed, touched, systems, first_time = [], {}, {}, set(), set(), []
         for submission in claimed:
             system = (submission.team_id, submission.phase_id, submission.system_name)
             systems.add(system)
@@ -67,7 +67,11 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 if submission.scored_truth_version is not None:
                     touched.add(system)  # its earlier scores leave the standings
                 continue
-            touched.add(system)
+            if submission.scored_truth_version is None:
+                # Never in the standings before: folded in without reading its history.
+                first_time.append((submission, rows))
+            else:
+                touched.add(system)
             scores.extend(rows)
             done.setdefault(phase.truth_version, []).append(submission.pk)
         if scores:
@@ -92,6 +96,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 status=Submission.FAILED, reason=reason, scored_at=now
             )
             outcome.update(dict.fromkeys(lost, Submission.FAILED))
+        standings.add_scored(first_time)
         standings.refresh(touched)
         if outcome:
             signals.submission_scored.send(

@@ -6,11 +6,18 @@ competition.selection's rule; here it is applied to a team's scored submissions,
 team and phase at a time (the final selection concerns the team's systems together).
 Late, disqualified and failed submissions, and teams disqualified from the phase, never
 enter. A phase that closes on its own clock changes the rule: `ensure_current` rebuilds
-its standings on the next read."""
+its standings on the next read.
+
+A submission scored for the first time, while every system is ranked on its own, is folded
+into its system's standings (`add_scored`): the new entry meets the system's current
+representative, read from the standings, so scoring costs the same at a team's 2,000th
+submission as at its first. Anything else (a rescore, a final selection, a finals-only
+phase, a late or disqualified submission) recomputes the team from its history."""
 
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from competition import selection
@@ -38,6 +45,88 @@ def refresh_teams(team_phases: set[TeamPhase]) -> None:
         return
     with transaction.atomic():
         _refresh(team_phases)
+
+
+def add_scored(scored: list[tuple[Submission, list[Score]]]) -> None:
+    """Bring in submissions scored for the first time ([(submission with its phase, its Score
+    rows)]). Call it inside the transaction that stored the scores."""
+    if not scored:
+        return
+    with transaction.atomic():
+        by_system: dict[SystemKey, list[tuple[Submission, list[Score]]]] = {}
+        for submission, rows in scored:
+            key = (submission.team_id, submission.phase_id, submission.system_name)
+            by_system.setdefault(key, []).append((submission, rows))
+        team_phases = {(team, phase) for team, phase, _ in by_system}
+        _lock_teams({team for team, _ in team_phases})
+        now = timezone.now()
+        full: set[TeamPhase] = set()
+        for key, group in by_system.items():
+            if not _fold(key, group, now):
+                full.add(key[:2])
+        if full:
+            _refresh(full)
+        if team_phases - full:
+            _mark_team_best(team_phases - full)
+
+
+def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> bool:
+    """Write the system's standings with the group's entries added to its current
+    representative; False (nothing written) when only its whole history can tell."""
+    team, phase_id, name = key
+    phase = group[0][0].phase
+    if phase.standings_rule != OPEN_RULE or rule(phase, now) != OPEN_RULE:
+        return False  # which systems enter depends on the team's other systems
+    if any(s.is_late or s.disqualified_reason or s.selected_for_final for s, _ in group):
+        return False
+    current = {
+        s.split_id: s
+        for s in Standing.objects.filter(
+            team_id=team, split__phase_id=phase_id, system_name=name
+        ).annotate(final=F("submission__selected_for_final"))
+    }
+    public = _public_split(phase_id)
+    entries, count, last = [], len(group), max(s.submitted_at for s, _ in group)
+    if current:
+        held = next(iter(current.values()))
+        if public is not None and public not in current:
+            return False  # its representative was chosen without a public score
+        entries.append(
+            selection.Entry(held.submission_id, name, held.submitted_at, held.final,
+                            held.is_baseline, scores=current)
+        )  # fmt: skip
+        count, last = count + held.submissions, max(last, held.last_submitted_at)
+    elif Disqualification.objects.filter(team_id=team, phase_id=phase_id).exists():
+        return False  # a team disqualified from the phase has no standings to start
+    for submission, rows in group:
+        entry = selection.Entry(submission.pk, name, submission.submitted_at,
+                                is_baseline=submission.is_baseline)  # fmt: skip
+        entry.scores = {row.split_id: _metrics(row, submission.submitted_at) for row in rows}
+        entries.append(entry)
+    chosen = selection.representative(entries, public)
+    fresh = [
+        Standing(
+            split_id=split, team_id=team, system_name=name, submission_id=chosen.submission_id,
+            submitted_at=chosen.submitted_at, is_baseline=chosen.is_baseline, submissions=count,
+            last_submitted_at=last,
+            selection=selection.CHOSEN if chosen.final and phase.max_final else "",
+            **{f: getattr(score, f) for f in FIELDS},
+        )
+        for split, score in chosen.scores.items()
+    ]  # fmt: skip
+    gone = [s.pk for split, s in current.items() if split not in chosen.scores]
+    if gone:
+        Standing.objects.filter(pk__in=gone).delete()
+    _upsert(fresh)
+    return True
+
+
+def _public_split(phase_id: int) -> int | None:
+    return (
+        Split.objects.filter(phase_id=phase_id, visibility=Split.PUBLIC)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def ranked_submissions(phase: Phase):
@@ -112,10 +201,14 @@ def _entries(phase: Phase, teams: list[int]) -> dict[int, dict[int, selection.En
         entry = entries.setdefault(team, {}).setdefault(
             sub, selection.Entry(sub, name, submitted_at, final, baseline)
         )
-        entry.scores[split] = SimpleNamespace(
-            submitted_at=submitted_at, **dict(zip(FIELDS, metrics, strict=True))
-        )
+        entry.scores[split] = _metrics(dict(zip(FIELDS, metrics, strict=True)), submitted_at)
     return entries
+
+
+def _metrics(score, submitted_at) -> SimpleNamespace:
+    """A score as the ranking's sort key reads it: the metrics and the time of submission."""
+    values = score if isinstance(score, dict) else {f: getattr(score, f) for f in FIELDS}
+    return SimpleNamespace(submitted_at=submitted_at, **values)
 
 
 def _replace(fresh, teams, phase_ids, team_phases) -> None:
@@ -130,6 +223,10 @@ def _replace(fresh, teams, phase_ids, team_phases) -> None:
     ]
     if gone:
         Standing.objects.filter(pk__in=gone).delete()
+    _upsert(fresh)
+
+
+def _upsert(fresh: list[Standing]) -> None:
     Standing.objects.bulk_create(
         fresh,
         update_conflicts=True,

@@ -4,6 +4,7 @@ import warnings
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
+from celery.signals import worker_init
 from celery.worker.consumer import consumer as _consumer
 from kombu.message import Message
 
@@ -54,3 +55,12 @@ def _close_lost_connection(ignore_errors):
 
 
 _consumer.ignore_errors = _close_lost_connection(_consumer.ignore_errors)
+
+
+@worker_init.connect
+def _no_worker_heartbeat_events(sender, **kwargs):
+    """The worker-heartbeat event is published from the worker's event loop with retries
+    that never end, so a broker behind a cut link froze the whole loop until the link came
+    back: no health check, no reconnect. Nothing here reads those events (no Flower), so
+    workers do not send them (as `--without-heartbeat` would, on every command line)."""
+    sender.options["without_heartbeat"] = True

@@ -279,13 +279,15 @@ elif CELERY_BROKER_URL.startswith("redis"):
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, 1),
         "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, 1),
         "unacked_restore_throttle": 1,
-        # A broker connection is given up on when a command waits 5 s or a BRPOP reply is
-        # overdue by the health check interval (kombu), and the worker reconnects. No retry
-        # on a timeout: that would only double the wait.
-        "socket_timeout": 5,
-        "socket_connect_timeout": 3,
+        # A broker connection is given up on when a command waits 2 s or a BRPOP reply is
+        # overdue by the health check interval (kombu), and the worker reconnects. Redis
+        # answers in well under a millisecond; every wait here stalls the worker's whole
+        # event loop (acks, restores, health checks), so it is kept short. No retry on a
+        # timeout: that would only double the wait.
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
         "socket_keepalive": True,
-        "health_check_interval": env_int("CELERY_BROKER_HEALTH_CHECK", 5, 1),
+        "health_check_interval": env_int("CELERY_BROKER_HEALTH_CHECK", 3, 1),
     }
 # Senders (web requests) give up on the broker after this long; the sweep sends later.
 PUBLISH_TIMEOUT = env_int("PUBLISH_TIMEOUT_MS", 200, 1) / 1000

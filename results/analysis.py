@@ -125,14 +125,17 @@ def request_analysis(phase_ids) -> list[int]:
     must be sent now (none is on its way, or the one on its way looks lost)."""
     send = []
     now = timezone.now()
+    lost = now - timedelta(seconds=2 * debounce_seconds() + 600)
     for phase_id in set(phase_ids):
+        # The usual case while scores come in (one is on its way, on time): one read.
+        if PendingAnalysis.objects.filter(phase_id=phase_id, since__gte=lost).exists():
+            continue
         try:
             with transaction.atomic():
                 PendingAnalysis.objects.create(phase_id=phase_id, since=now)
             send.append(phase_id)
         except IntegrityError:
             # One is on its way; resend only if it waited far past its time (lost message).
-            lost = now - timedelta(seconds=2 * debounce_seconds() + 600)
             if PendingAnalysis.objects.filter(phase_id=phase_id, since__lt=lost).update(since=now):
                 send.append(phase_id)
     return send

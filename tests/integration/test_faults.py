@@ -32,6 +32,9 @@ from xacle_cli.api import Client
 
 FILES = 4  # distinct prediction files, submitted in turn
 DEADLINE = 90  # seconds a test waits at most for every submission to be scored (a failure)
+# What a worker logs when its broker connection goes quiet (kombu's BRPOP health check), and
+# when it gives the connection up to reconnect (Celery).
+STALE, LOST = "dropping stale connection", "Connection to broker lost"
 
 
 @pytest.fixture(scope="module")
@@ -196,26 +199,39 @@ def test_uploads_go_on_with_the_broker_stopped_and_are_scored_once_it_returns(st
           f"all scored {recovery:.1f} s after it returned")  # fmt: skip
 
 
-def test_a_worker_whose_link_to_the_broker_is_cut_for_20_s_resumes(stack):
+def test_a_worker_whose_link_to_the_broker_is_cut_for_20_s_notices_it_and_resumes(stack):
     """A network cut (no FIN, no RST): the worker notices through its own timeouts and
-    health checks, reconnects, and scores what was uploaded meanwhile."""
+    health checks while the cut lasts (not only once the link is back), reconnects, and
+    scores what was uploaded meanwhile."""
     link = Link(stack.redis.port)
+    log = stack.folder / "worker-w.log"
     try:
         stack.web()
         stack.worker("w", broker=f"redis://127.0.0.1:{link.port}/0")
         stack.burst("prelink", 4)
         stack.wait_all_scored("prelink")
+        before = {sign: log.read_text(errors="replace").count(sign) for sign in (STALE, LOST)}
         link.cut()
+        cut = time.monotonic()
         stack.burst("cut", 8)
-        time.sleep(20)
+        seen = {}
+        while time.monotonic() - cut < 20:
+            text = log.read_text(errors="replace")
+            for sign, count in before.items():
+                if sign not in seen and text.count(sign) > count:
+                    seen[sign] = time.monotonic() - cut
+            time.sleep(0.1)
         link.restore()
         back = time.monotonic()
         recovery = stack.wait_all_scored("cut") - back
     finally:
         link.close()
+    assert LOST in seen, "the worker did not notice the cut while it lasted"
     stack.check("prelink", 4)
     stack.check("cut", 8)
-    print(f"\nRECOVERY broker link cut 20 s: all scored {recovery:.1f} s after it came back")
+    print(f"\nRECOVERY broker link cut 20 s: the worker dropped its stale connection after "
+          f"{seen.get(STALE, float('nan')):.1f} s and was reconnecting after {seen[LOST]:.1f} s; "
+          f"all scored {recovery:.1f} s after the link came back")  # fmt: skip
 
 
 def test_a_postgresql_restart_mid_burst_loses_nothing(stack):
