@@ -259,3 +259,12 @@ def test_the_readmes_example_file_is_a_real_file(tmp_path):
     spec = competition_file.read(challenge / "competition.yaml")
     assert spec.data == tmp_path / "XACLE_dataset"
     assert spec.phases["test"].public_fraction == 0.3
+    # The README's example of a problem is what this file with that mistake gets.
+    said = re.search(r"e\.g\.\s+`competition\.yaml, (line \d+, [^`]+)`", text).group(1)
+    wrong = block.replace(
+        "closes_at: 2027-01-31T23:59:59Z\n    public", "closes_at: 2027-01-10T00:00Z\n    public"
+    )
+    (challenge / "competition.yaml").write_text(wrong)
+    with pytest.raises(FileProblems) as caught:
+        competition_file.read(challenge / "competition.yaml")
+    assert [str(problem) for problem in caught.value.problems] == [" ".join(said.split())]
