@@ -1,11 +1,13 @@
-"""The demo competition a newcomer lands on: a data set made here, teams whose systems
-range from weak to strong, a baseline row, and a participant account to log in with."""
+"""The demo competition a newcomer lands on: a data set made here, set up from the example
+competition file (demodata/xacle-demo/), teams whose systems range from weak to strong, a
+baseline row, and a participant account to log in with."""
 
 import io
 import json
 import logging
+import os
+import shutil
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -13,13 +15,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from competition import descriptions, scorer, truth
-from competition.importer import import_dataset
+import scoring
+from competition import competition_file, competition_sync, descriptions, references, scorer, truth
 from competition.models import (
     Competition,
     Membership,
     Phase,
-    ResourceDeclaration,
     Submission,
     SystemDescription,
     Team,
@@ -80,15 +81,6 @@ DESCRIBED = {
     "Baseline": ("BEATs", "RoBERTa", "Transformer + MLP", ["MSE"], 130_000_000, [],
                  ["BEATs", "RoBERTa"]),
 }  # fmt: skip
-CUTOFF = date(2025, 5, 31)
-# Declared by the organizers and approved: what the demo's descriptions name.
-RESOURCES = [
-    ("model", "M2D-CLAP", "https://github.com/nttcslab/m2d", date(2024, 6, 1), "AudioSet"),
-    ("model", "BEATs", "https://github.com/microsoft/unilm", date(2022, 12, 18), "AudioSet"),
-    ("model", "RoBERTa", "https://huggingface.co/roberta-base", date(2019, 7, 26), "web text"),
-    ("model", "BERT", "https://huggingface.co/bert-base-uncased", date(2018, 10, 11), "web text"),
-    ("dataset", "Clotho", "https://zenodo.org/records/3490684", date(2019, 10, 22), ""),
-]
 
 
 def description_of(system: DemoSystem) -> str:
@@ -100,31 +92,29 @@ def description_of(system: DemoSystem) -> str:
     ).to_yaml()  # fmt: skip
 
 
-def _approve_resources(competition) -> None:
-    if competition.resource_cutoff is None:
-        competition.resource_cutoff = CUTOFF
-        competition.save(update_fields=["resource_cutoff"])
-    for kind, name, url, released, trained_on in RESOURCES:
-        ResourceDeclaration.objects.get_or_create(
-            competition=competition, name=name,
-            defaults={"kind": kind, "url": url, "release_date": released,
-                      "trained_on": trained_on, "status": ResourceDeclaration.APPROVED,
-                      "reason": "Public before the cutoff."},
-        )  # fmt: skip
-
-
-DESCRIPTION = """Predict how well an environmental sound matches an English caption: the mean
-of listeners' 0–10 relevance ratings. This demo runs on a small data set made on this machine
-from animal recordings and synthesized sounds, in the official XACLE format."""
-
-RULES = """One team per participant. Several systems per team are allowed; name them like
-Name_Affiliation_01. External data and pretrained models must have been released on or
-before the cutoff date and approved by the organizers. The test leaderboard's private part
-stays hidden until the organizers reveal it."""
-
-
 def data_dir() -> Path:
     return Path(settings.VAR_DIR) / "demo"
+
+
+# The demo's competition file, kept in the repository as the example of one.
+EXAMPLE = Path(__file__).resolve().parents[1] / "demodata" / "xacle-demo"
+BASELINE = next(system for system in SYSTEMS if system.baseline)
+
+
+def example_file(root: Path, latent: dict[str, float]) -> Path:
+    """The example competition file, copied beside the data set, with the baseline's run
+    folder it names (the baseline's simulated predictions, as baseline.predict writes them)."""
+    out = data_dir()
+    for source in EXAMPLE.iterdir():
+        if source.is_file():
+            shutil.copyfile(source, out / source.name)
+    run = out / "runs" / BASELINE.system
+    run.mkdir(parents=True, exist_ok=True)
+    for kind in (Phase.VALIDATION, Phase.TEST):
+        ids = sorted(os.listdir(root / "wav" / kind))
+        path = run / references.RUN_FILE.format(kind=kind)
+        scoring.write_submission(path, ids, predictions(BASELINE, ids, latent))
+    return out / "competition.yaml"
 
 
 def ensure_dataset(progress=None) -> tuple[Path, dict[str, float]]:
@@ -159,16 +149,17 @@ def _seed(system: DemoSystem) -> int:
 
 
 def build(progress=None) -> tuple[Competition, list[int]]:
-    """Make everything that is missing; return the competition and the submissions made."""
+    """Make everything that is missing; return the competition and the submissions sent to
+    be scored. The competition is made from its file, as any competition is; once made, it
+    keeps what its organizers changed since (in the admin, with register_baseline), and
+    `load_competition` on the file brings it back."""
     root, latent = ensure_dataset(progress)
-    import_dataset(root, SLUG, title="XACLE demo challenge", test_public_fraction=0.3)
-    competition = Competition.objects.get(slug=SLUG)
-    if not competition.description:
-        competition.description, competition.rules = DESCRIPTION, RULES
-        competition.save(update_fields=["description", "rules"])
-    user = _demo_user(competition)
-    _approve_resources(competition)
+    path = example_file(root, latent)
     made = []
+    if not Competition.objects.filter(slug=SLUG).exists():
+        made += competition_sync.load(competition_file.read(path)).queued
+    competition = Competition.objects.get(slug=SLUG)
+    user = _demo_user(competition)
     for phase in competition.phases.order_by("kind"):
         ids = truth.phase_ids(phase)
         for system in SYSTEMS:

@@ -42,8 +42,17 @@ class ImportReport:
     items_updated: int = 0
     items_removed: int = 0
     ratings_changed: int = 0
-    requeued: int = 0
     phases_changed: list[str] = field(default_factory=list)
+    # phase kind -> its submissions sent to be rescored
+    requeued_by_phase: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def requeued_ids(self) -> list[int]:
+        return [pk for ids in self.requeued_by_phase.values() for pk in ids]
+
+    @property
+    def requeued(self) -> int:
+        return len(self.requeued_ids)
 
 
 def read_dataset(root: Path) -> dict[str, PartitionData]:
@@ -157,6 +166,27 @@ def read_subsets(root: Path, known: set[str]) -> dict[str, str]:
     return {wav: ",".join(values) for wav, values in labels.items()}
 
 
+@dataclass
+class Dataset:
+    """A data set folder read and checked, ready to be applied to a competition."""
+
+    root: Path
+    partitions: dict[str, PartitionData]
+    subsets: dict[str, str]
+
+    def ids(self, partition: str) -> list[str]:
+        return self.partitions[partition].ids
+
+
+def read(path) -> Dataset:
+    """Read and check the folder as a whole; DatasetError says what to fix."""
+    root = Path(path).resolve()
+    data = read_dataset(root)
+    subsets = read_subsets(root, {wav for part in data.values() for wav in part.ids})
+    _check_lengths(data, subsets)
+    return Dataset(root, data, subsets)
+
+
 def import_dataset(
     path,
     slug: str,
@@ -169,13 +199,11 @@ def import_dataset(
 ) -> ImportReport:
     """Import (or update) the competition from the folder. `opens_at` / `closes_at` map a
     phase's kind to its new window's ends; the others are kept."""
-    root = Path(path).resolve()
     if test_public_fraction is not None and not 0 < test_public_fraction < 1:
         raise DatasetError("--test-public-fraction must be between 0 and 1, e.g. 0.3.")
     _check_names(slug, title)
-    data = read_dataset(root)
-    subsets = read_subsets(root, {wav for part in data.values() for wav in part.ids})
-    _check_lengths(data, subsets)
+    dataset = read(path)
+    root = dataset.root
     with transaction.atomic():
         competition, created = Competition.objects.get_or_create(
             slug=slug, defaults={"title": title or slug, "dataset_root": str(root)}
@@ -189,23 +217,41 @@ def import_dataset(
         report = ImportReport(competition, created)
         phases = _ensure_phases(competition, test_public_fraction)
         _set_windows(phases.values(), opens_at or {}, closes_at or {})
-        for partition in PARTITIONS:
-            changed = _import_partition(
-                competition, partition, data[partition], subsets, report, progress
-            )
-            phase = phases.get(partition)
-            if phase is None:
-                continue
-            fraction = test_public_fraction if partition == Item.TEST else None
-            changed |= _assign_splits(phase, fraction)
-            if changed:
-                report.phases_changed.append(partition)
-                Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)
-                ids = scorer.requeue(Submission.objects.filter(phase=phase))
-                report.requeued += len(ids)
-                transaction.on_commit(lambda ids=ids: tasks.enqueue(ids))
+        apply_dataset(
+            competition, dataset, phases, report, {Item.TEST: test_public_fraction}, progress
+        )
     truth.forget()
     return report
+
+
+def apply_dataset(
+    competition: Competition,
+    dataset: Dataset,
+    phases: dict[str, Phase],
+    report: ImportReport,
+    fractions: dict[str, float | None] | None = None,
+    progress: bool = False,
+) -> None:
+    """Bring the competition's items, ratings and splits to the data set's, inside the
+    caller's transaction. A phase whose truth changed gets a new truth_version and its
+    submissions are sent to be rescored once the transaction commits. `fractions` sets a
+    phase's public fraction; a phase not named keeps its own cut. Call truth.forget() after
+    the commit."""
+    for partition in PARTITIONS:
+        changed = _import_partition(
+            competition, partition, dataset.partitions[partition], dataset.subsets, report,
+            progress,
+        )  # fmt: skip
+        phase = phases.get(partition)
+        if phase is None:
+            continue
+        changed |= _assign_splits(phase, (fractions or {}).get(partition))
+        if changed:
+            report.phases_changed.append(partition)
+            Phase.objects.filter(pk=phase.pk).update(truth_version=phase.truth_version + 1)
+            ids = scorer.requeue(Submission.objects.filter(phase=phase))
+            report.requeued_by_phase[partition] = ids
+            transaction.on_commit(lambda ids=ids: tasks.enqueue(ids))
 
 
 def _check_names(slug: str, title: str | None):

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import mail
+from competition import markdown
 from competition.access import is_organizer
 from competition.throttling import UserThrottle
-from discussion import markdown
 from discussion.models import Post, Topic
 
 

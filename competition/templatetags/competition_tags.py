@@ -1,9 +1,10 @@
 """Formatting shared by the templates: metrics with 4 decimals, phase states."""
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from competition import dates
+from competition.markdown import render as render_markdown
 
 register = template.Library()
 
@@ -47,11 +48,9 @@ def query(context, **changes):
 
 
 @register.filter
-def paragraphs(text: str):
-    """Organizer-written text as paragraphs: blank lines part them, single line breaks
-    are just wrapping (unlike Django's linebreaks, which keeps each as <br>)."""
-    parts = [" ".join(block.split()) for block in (text or "").replace("\r", "").split("\n\n")]
-    return format_html_join("\n", "<p>{}</p>", ((p,) for p in parts if p))
+def markdown(text: str):
+    """Organizer-written Markdown (a competition's description and rules) as safe HTML."""
+    return mark_safe(render_markdown(text or ""))  # sanitized by nh3
 
 
 @register.filter

@@ -1,5 +1,8 @@
 """The demo competition: made on first use, complete, and never duplicated."""
 
+import io
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -60,3 +63,40 @@ def test_the_log_in_page_states_the_demo_log_in(small_demo, client):
         "/accounts/login/", {"username": demo.USERNAME, "password": demo.PASSWORD}
     )
     assert response.status_code == 302
+
+
+def test_the_demo_is_set_up_from_the_example_competition_file(small_demo, settings):
+    call_command("demo")
+    path = Path(settings.VAR_DIR) / "demo" / "competition.yaml"
+    assert path.read_text() == (demo.EXAMPLE / "competition.yaml").read_text()
+    out = io.StringIO()
+    call_command("load_competition", str(path), stdout=out)
+    assert out.getvalue() == f"Unchanged: {demo.SLUG} already matches {path}.\n"
+    competition = Competition.objects.get(slug=demo.SLUG)
+    assert competition.rules == (demo.EXAMPLE / "rules.md").read_text().strip()
+    test = competition.phases.get(kind="test")
+    assert (test.public_fraction, test.max_submissions_per_day) == (0.3, 5)
+    assert competition.resources.filter(status="approved").count() == 5
+    assert Submission.objects.filter(is_baseline=True, team__is_organizer=True).count() == 2
+
+
+def test_running_the_demo_again_keeps_what_its_organizers_changed(small_demo, settings, tmp_path):
+    call_command("demo")
+    competition = Competition.objects.get(slug=demo.SLUG)
+    competition.phases.filter(kind="test").update(max_submissions_per_day=50)
+    organizers = Team.objects.get(competition=competition, is_organizer=True)
+    phase = competition.phases.get(kind="validation")
+    ids = list(phase.items().values_list("wav_file_name", flat=True))
+    body = "wav_file_name,prediction_score\n" + "".join(f"{wav},5.0\n" for wav in ids)
+    from competition.submitting import submit
+
+    submit(phase, organizers, "Baseline_2027", io.BytesIO(body.encode()), is_baseline=True,
+           check_open=False)  # fmt: skip
+    call_command("demo")
+    assert competition.phases.get(kind="test").max_submissions_per_day == 50
+    assert Submission.objects.filter(system_name="Baseline_2027").exists()
+    out = io.StringIO()
+    call_command("load_competition", str(Path(settings.VAR_DIR) / "demo" / "competition.yaml"),
+                 stdout=out)  # fmt: skip
+    assert "phases.test.max_submissions_per_day: 50 -> 5" in out.getvalue()
+    assert "references.Baseline_2027: removed" in out.getvalue()

@@ -28,7 +28,21 @@ def test_home_lists_several_competitions(anonymous, competition):
 
 
 def test_home_without_competitions_says_how_to_make_one(anonymous, db):
-    assert "import_dataset" in anonymous.get("/").content.decode()
+    page = anonymous.get("/").content.decode()
+    assert "load_competition" in page and "import_dataset" in page
+
+
+def test_the_description_and_the_rules_are_markdown_rendered_safely(anonymous, competition):
+    competition.description = "# About\n\nPredict **relevance**.\n\n<script>alert(1)</script>"
+    competition.rules = "1. One team each\n2. See [the paper](https://example.org/paper)"
+    competition.save()
+    page = anonymous.get("/c/xacle/").content.decode()
+    assert "<h1>About</h1>" in page and "<strong>relevance</strong>" in page
+    assert "<ol>" in page and 'href="https://example.org/paper"' in page
+    assert "<script>alert(1)" not in page
+    make_competition(slug="other")  # two: the home page lists them, as plain text
+    listed = anonymous.get("/").content.decode()
+    assert "About Predict relevance." in " ".join(listed.split()) and "**" not in listed
 
 
 def test_the_overview_explains_the_competition(anonymous, competition):

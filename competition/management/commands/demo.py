@@ -1,15 +1,16 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from competition import demo, signals
 from competition.management.commands._common import on_terminal
 from competition.models import Submission
+from competition.yaml_reader import FileProblems
 
 
 class Command(BaseCommand):
     help = (
-        "Make the demo data set and the running demo competition (teams, scored systems, a "
-        "baseline row, a participant account). Safe to run again."
+        "Make the demo data set and the running demo competition (from the example competition "
+        "file: teams, scored systems, a baseline row, a participant account). Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -20,8 +21,12 @@ class Command(BaseCommand):
             bar.n = done
             bar.refresh()
 
-        competition, made = demo.build(progress)
-        bar.close()
+        try:
+            competition, made = demo.build(progress)
+        except FileProblems as exc:
+            raise CommandError("The demo's competition file is broken:\n" + str(exc))
+        finally:
+            bar.close()
         demo.finish_scoring(made, progress=on_terminal())
         for phase in competition.phases.all():
             signals.phase_scores_settled.send(sender=type(phase), phase=phase)

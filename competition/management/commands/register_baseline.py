@@ -1,25 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-import scoring
+from competition import references
 from competition.management.commands._common import get_competition
-from competition.models import Submission, Team
-from competition.submitting import submit
-
-ORGANIZERS = "Organizers"
-
-
-def organizer_team(competition) -> Team:
-    """The organizers' own team; never a participant's team that happens to share the name."""
-    team = Team.objects.filter(competition=competition, is_organizer=True).first()
-    if team is None:
-        name, number = ORGANIZERS, 2
-        while Team.look_alikes(competition, name).exists():
-            name, number = f"{ORGANIZERS} {number}", number + 1
-        team = Team.objects.create(competition=competition, name=name, is_organizer=True)
-    return team
 
 
 class Command(BaseCommand):
@@ -42,30 +26,17 @@ class Command(BaseCommand):
         run, name = Path(options["run"]), options["name"]
         files = {}
         for phase in competition.phases.order_by("kind"):
-            path = run / f"inference_result_for_{phase.kind}.csv"
+            path = run / references.RUN_FILE.format(kind=phase.kind)
             if not path.is_file():
                 raise CommandError(f"{path} is missing: run baseline.predict for {phase.kind}.")
             files[phase] = path
-        team = organizer_team(competition)
-        earlier = Submission.objects.filter(team=team, system_name=name, is_baseline=True)
-        if earlier.exists() and not options["replace"]:
+        if name in references.registered(competition) and not options["replace"]:
             raise CommandError(f"A baseline named {name!r} is registered; add --replace.")
-        with transaction.atomic():
-            earlier.delete()
-            for phase, path in files.items():
-                try:
-                    with open(path, "rb") as handle:
-                        submission = submit(
-                            phase,
-                            team,
-                            name,
-                            handle,
-                            filename=path.name,
-                            is_baseline=True,
-                            check_open=False,
-                        )
-                except scoring.SubmissionError as exc:
-                    for message in exc.messages():
-                        self.stderr.write(f"{path}: {message}")
-                    raise CommandError(f"{path} was not accepted.", returncode=2)
-                self.stdout.write(f"{phase.kind}: submission {submission.pk} queued")
+        try:
+            made = references.register(competition, name, files)
+        except references.FileRejected as exc:
+            for message in exc.error.messages():
+                self.stderr.write(f"{exc.path}: {message}")
+            raise CommandError(f"{exc.path} was not accepted.", returncode=2)
+        for submission in made:
+            self.stdout.write(f"{submission.phase.kind}: submission {submission.pk} queued")

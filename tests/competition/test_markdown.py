@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from discussion.markdown import TAGS, render
+from competition.markdown import TAGS, render
 
 PAYLOADS = [
     "<script>alert(1)</script>",

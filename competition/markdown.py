@@ -1,5 +1,6 @@
-"""Markdown to safe HTML: CommonMark by markdown-it-py with raw HTML off, then the result
-sanitized by nh3 (ammonia) to a short list of tags, and links to http(s) and mailto only."""
+"""Markdown to safe HTML, for the competition's description and rules and the discussion's
+posts: CommonMark by markdown-it-py with raw HTML off, then the result sanitized by nh3
+(ammonia) to a short list of tags, and links to http(s) and mailto only."""
 
 import nh3
 from markdown_it import MarkdownIt
