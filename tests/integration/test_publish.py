@@ -13,10 +13,11 @@ def private_redis(tmp_path, monkeypatch):
     from config.celery import app
 
     server = Redis(tmp_path).start()
-    # Celery reads CELERY_BROKER_URL from the environment before its settings.
-    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
+    # The write URL first: the value monkeypatch restores is read before the URLs change.
+    # Celery reads CELERY_BROKER_URL from the environment before its settings: set it last.
     monkeypatch.setattr(app.conf, "broker_write_url", None)
     monkeypatch.setattr(app.conf, "broker_url", server.url)
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
     yield server
     tasks._forget()
     server.stop()
