@@ -5,14 +5,17 @@ import io
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts import tokens
+from accounts.models import TokenInfo
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +162,37 @@ def test_plain_tokens_are_migrated_and_keep_working(alice, competition):
         cursor.execute("SELECT COUNT(*) FROM authtoken_token")
         assert cursor.fetchone()[0] == 0  # no plain key is left behind
     assert api_with(key).get(LIST).status_code == 200
+
+
+def test_a_token_expiring_between_two_requests_is_refused_on_the_second(
+    settings, alice, competition
+):
+    settings.API_TOKEN_TTL_DAYS = 30
+    token, key = tokens.create(alice)
+    assert api_with(key).get(LIST).status_code == 200
+    AuthToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert api_with(key).get(LIST).status_code == 401
+
+
+def test_repeated_requests_keep_the_token_bookkeeping_to_once_a_minute(
+    settings, alice, competition
+):
+    settings.API_TOKEN_TTL_DAYS = 30
+    token, key = tokens.create(alice)
+    old, _ = tokens.create(alice)
+    client = api_with(key)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.get(LIST)
+        first = TokenInfo.objects.get(token=token).last_used_at
+        AuthToken.objects.filter(pk=old.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+        clock.shift(timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST).status_code == 200
+        bookkeeping = [q["sql"] for q in queries if "accounts_tokeninfo" in q["sql"]]
+        others = [q["sql"] for q in queries if 'WHERE "knox_authtoken"."user_id"' in q["sql"]]
+        assert bookkeeping == [] and others == []  # within the minute: nothing written or read
+        assert AuthToken.objects.filter(pk=old.pk).exists()
+        clock.shift(timedelta(seconds=31))
+        assert client.get(LIST).status_code == 200
+        assert TokenInfo.objects.get(token=token).last_used_at > first
+        assert not AuthToken.objects.filter(pk=old.pk).exists()  # expired ones cleaned up
