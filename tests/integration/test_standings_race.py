@@ -18,15 +18,16 @@ def test_concurrent_scoring_of_one_system_keeps_its_best_and_its_count(monkeypat
     best = submit(phase, team, "owls_01", upload(phase, truth_of(phase)))
     other = submit(phase, team, "owls_01", upload(phase))
 
-    # Both workers have written their scores and reach the refresh together.
+    # Both workers have written their scores and reach the standings together: a first
+    # score is folded in (add_scored), reading the standing the other may be writing.
     barrier = threading.Barrier(2, timeout=30)
-    refresh = standings.refresh
+    add_scored = standings.add_scored
 
-    def in_step(systems):
+    def in_step(scored):
         barrier.wait()
-        refresh(systems)
+        add_scored(scored)
 
-    monkeypatch.setattr(scorer.standings, "refresh", in_step)
+    monkeypatch.setattr(scorer.standings, "add_scored", in_step)
 
     def work(submission_id):
         try:
