@@ -35,7 +35,15 @@ def worker_idle() -> bool:
     return not any(tasks for found in busy for tasks in found.values())
 
 
-def test_the_files_references_are_scored_and_a_recut_rescored(tmp_path, celery_worker_process):
+@pytest.fixture(autouse=True)
+def settled(celery_worker_process):
+    """Each test ends with its submissions scored and the worker idle: a task still running
+    when the database is flushed for the next test deadlocks the flush."""
+    yield
+    wait_for(lambda: all_scored() and worker_idle())
+
+
+def test_the_files_references_are_scored_and_a_recut_rescored(tmp_path):
     path = make_folder(tmp_path)
     assert load(path).startswith("Created xacle-2027")
     wait_for(all_scored)
