@@ -91,7 +91,7 @@ def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> b
             team_id=team, split__phase_id=phase_id, system_name=name
         ).annotate(final=F("submission__selected_for_final"))
     }
-    public = _public_split(phase_id)
+    public = _public_splits([phase_id]).get(phase_id)
     entries, count, last = [], len(group), max(s.submitted_at for s, _ in group)
     if current:
         held = next(iter(current.values()))
@@ -181,12 +181,10 @@ def _set_marks(standing: Standing, best: bool, submissions: int, last) -> Standi
     return standing
 
 
-def _public_split(phase_id: int) -> int | None:
-    return (
-        Split.objects.filter(phase_id=phase_id, visibility=Split.PUBLIC)
-        .values_list("pk", flat=True)
-        .first()
-    )
+def _public_splits(phase_ids) -> dict[int, int]:
+    """{phase id: its public split's id}, for the phases that have one."""
+    public = Split.objects.filter(phase_id__in=phase_ids, visibility=Split.PUBLIC)
+    return dict(public.values_list("phase_id", "pk"))
 
 
 def ranked_submissions(phase: Phase):
@@ -203,11 +201,7 @@ def _refresh(team_phases: set[TeamPhase]) -> None:
     phase_ids = {phase for _, phase in team_phases}
     _lock_teams(teams)
     phases = {phase.pk: phase for phase in Phase.objects.filter(pk__in=phase_ids)}
-    public = dict(
-        Split.objects.filter(phase_id__in=phase_ids, visibility=Split.PUBLIC).values_list(
-            "phase_id", "pk"
-        )
-    )
+    public = _public_splits(phase_ids)
     now = timezone.now()
     fresh = []
     for phase_id, phase in phases.items():
@@ -321,15 +315,9 @@ def _mark_team_best(team_phases: set[TeamPhase]) -> None:
                          max(s.last_submitted_at for s in ranked))  # fmt: skip
             else:
                 marks = (False, 0, None)
-            if marks != (standing.team_best, standing.team_submissions,
-                         standing.team_last_submitted_at):  # fmt: skip
-                standing.team_best, standing.team_submissions, standing.team_last_submitted_at = (
-                    marks
-                )
-                changed.append(standing)
-    Standing.objects.bulk_update(
-        changed, ["team_best", "team_submissions", "team_last_submitted_at"], batch_size=1000
-    )
+            if marks != tuple(getattr(standing, field) for field in MARKS):
+                changed.append(_set_marks(standing, *marks))
+    Standing.objects.bulk_update(changed, MARKS, batch_size=1000)
 
 
 def rebuild(phase) -> None:
