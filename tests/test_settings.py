@@ -124,12 +124,13 @@ def test_a_malformed_session_bound_stops_start_up(tmp_path, name):
 def test_workers_send_no_heartbeat_events():
     """Celery publishes them from the worker's event loop with endless retries, which froze
     the loop for as long as a broker link was cut (tests/integration/test_faults.py)."""
-    from types import SimpleNamespace
-
     from celery.signals import worker_init
 
     import config.celery  # noqa: F401  (connects the hook)
 
-    worker = SimpleNamespace(options={})
+    class Worker:  # what the hook reads of Celery's WorkController
+        options: dict = {}
+
+    worker = Worker()
     worker_init.send(sender=worker)
     assert worker.options["without_heartbeat"] is True
