@@ -1,9 +1,10 @@
-"""Load through the production stack: gunicorn (4 workers) and 2 Celery workers on
-PostgreSQL and Redis, N participants uploading as fast as they are answered for 30 s
-(N = 8, then 16). Reports upload p50/p99, submit-to-scored p50/p99, throughput, errors, and
-the CPU time per submission of the web and the worker processes beside the in-process cost
-of `submit` + scoring measured in the same run (goals at N = 8 on 2 cores: 0 errors, upload
-p99 <= 0.25 s, submit-to-scored p99 <= 1 s, CPU per submission within 3x in-process).
+"""Load through the production stack: gunicorn (4 workers) and 2 Celery workers (the
+README's command: one pool process per core) on PostgreSQL and Redis, N participants
+uploading as fast as they are answered for 30 s (N = 8, then 16). Reports upload p50/p99,
+submit-to-scored p50/p99, throughput, errors, and the CPU time per submission of the web
+and the worker processes beside the in-process cost of `submit` + scoring measured in the
+same run (goals at N = 8 on 2 cores: 0 errors, upload p99 <= 0.25 s, submit-to-scored p99
+<= 1 s, CPU per submission within 3x in-process).
 
     BENCH_REDIS=redis://127.0.0.1:6379/N .venv/bin/python bench/load.py [--seconds 30]
         [--profile]   first, where the time of one upload and one scoring goes (cProfile)
@@ -73,8 +74,9 @@ def main():
     port = _free_port()
     stack = [
         _gunicorn(port, 4, env, Path(var) / "web.log"),
-        *(_start([sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-l",
-                  "warning", "-n", f"load{i}@%h", "--without-gossip", "--without-mingle"],
+        # The README's worker command: Celery's default pool, one process per core.
+        *(_start([sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning",
+                  "-n", f"load{i}@%h", "--without-gossip", "--without-mingle"],
                  env, Path(var) / f"worker{i}.log") for i in range(2)),
     ]  # fmt: skip
     try:

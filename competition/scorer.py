@@ -46,9 +46,25 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
     never both write it (the second skips it and finds it still waiting), and a worker that
     dies mid-way leaves it `scoring` for the next delivery."""
     ids = list(submission_ids)
-    outcome: dict[int, str] = {}
     if not _claim(ids):
-        return outcome
+        return {}
+    return _score_claimed(ids)
+
+
+def score_next(submission_id: int, batch: int) -> dict[int, str]:
+    """A worker's pass for one delivered submission: score it and, in the same pass, up to
+    `batch - 1` others that have waited longest; {id: new status}.
+
+    When uploads come faster than the workers score them one at a time, every pass catches
+    up on the queue with one claim, one transaction and one write of each kind for all of
+    them, instead of a whole pass each (the cost of a pass is mostly its round trips to the
+    database). The messages of the others then find them scored and finish at once."""
+    ids = _claim_next(submission_id, batch)
+    return _score_claimed(ids) if ids else {}
+
+
+def _score_claimed(ids: list[int]) -> dict[int, str]:
+    outcome: dict[int, str] = {}
     with transaction.atomic():
         claimed = (
             Submission.objects.select_for_update(skip_locked=True, of=("self",))
@@ -56,6 +72,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             .filter(pk__in=ids, status__in=WAITING)
         )
         scores, done, failed, touched, systems, first_time = [], {}, {}, set(), set(), []
+        scored_now = []  # handed to the signal's receivers, which need not read them again
         for submission in claimed:
             system = (submission.team_id, submission.phase_id, submission.system_name)
             systems.add(system)
@@ -73,6 +90,7 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
             else:
                 touched.add(system)
             scores.extend(rows)
+            scored_now.append(submission)
             done.setdefault(phase.truth_version, []).append(submission.pk)
         if scores:
             Score.objects.bulk_create(
@@ -104,6 +122,8 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
                 scored=[pk for pk, status in outcome.items() if status == Submission.SCORED],
                 failed=[pk for pk, status in outcome.items() if status == Submission.FAILED],
                 phase_ids=sorted({phase for _, phase, _ in systems}),
+                first_time=[submission.pk for submission, _ in first_time],
+                submissions=scored_now,
             )
     return outcome
 
@@ -130,6 +150,34 @@ def _claim(ids: list[int]) -> int:
         return Submission.objects.filter(pk__in=Subquery(free.values("pk"))).update(
             status=Submission.SCORING, claimed_at=timezone.now()
         )
+
+
+def _claim_next(submission_id: int, batch: int) -> list[int]:
+    """Claim the delivered submission if it still waits, and up to `batch - 1` queued
+    others, oldest first, that no other session holds; return their ids.
+
+    The delivered one is waited for when another session holds it, not skipped: the holder
+    is usually a worker scoring it in its own pass, and a moment later it is found scored,
+    so its message finishes instead of being sent again. A holder that never lets go (a
+    session whose host was cut off) makes this wait end in DB_LOCK_TIMEOUT, a database
+    error that the task retries with backoff."""
+    with transaction.atomic():
+        held = Submission.objects.select_for_update().filter(pk=submission_id, status__in=WAITING)
+        ids = list(held.values_list("pk", flat=True))
+        if batch > 1:
+            others = (
+                Submission.objects.select_for_update(skip_locked=True)
+                .filter(status=Submission.QUEUED)
+                .exclude(pk=submission_id)
+                .order_by("queued_at", "pk")
+                .values_list("pk", flat=True)
+            )
+            ids += list(others[: batch - 1])
+        if ids:
+            Submission.objects.filter(pk__in=ids).update(
+                status=Submission.SCORING, claimed_at=timezone.now()
+            )
+    return ids
 
 
 def is_waiting(submission_id: int) -> bool:

@@ -108,8 +108,8 @@ def score_submission_task(self, submission_id: int):
     not yet ended) or the database fails for a moment, try again later instead of
     finishing with the submission still waiting."""
     try:
-        scorer.score_submission(submission_id)
-        waiting = scorer.is_waiting(submission_id)
+        outcome = scorer.score_next(submission_id, settings.SCORING_BATCH)
+        waiting = submission_id not in outcome and scorer.is_waiting(submission_id)
     except DatabaseError as exc:
         close_old_connections()
         if self.request.retries >= MAX_RETRIES:

@@ -303,6 +303,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 STALE_QUEUED_SECONDS = env_int("STALE_QUEUED_SECONDS", 120, 1)
 STALE_SCORING_SECONDS = env_int("STALE_SCORING_SECONDS", 600, 1)
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60, 1)
+# A worker handed one submission also scores up to this many minus one that wait longest, in
+# the same pass: a queue that grows is caught up in batches (competition.scorer.score_next).
+SCORING_BATCH = env_int("SCORING_BATCH", 20, 1)
 # The results analysis (bootstrap, ceiling) of a phase runs this long after its scores
 # last changed, once, however many arrive meanwhile.
 RESULTS_ANALYSIS_DEBOUNCE_SECONDS = env_int("RESULTS_ANALYSIS_DEBOUNCE_SECONDS", 300, 0)

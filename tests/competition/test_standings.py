@@ -53,6 +53,31 @@ def test_folding_in_each_new_score_equals_a_full_rebuild(competition, public_spl
     assert min(row[9] for row in folded) >= 3  # systems really have several submissions
 
 
+@pytest.mark.parametrize("public_split", [True, False], ids=["best on public", "latest"])
+def test_folding_in_passes_of_several_scores_equals_a_full_rebuild(competition, public_split):
+    # A worker catching up scores several waiting submissions in one pass: several of one
+    # system, and of several teams, are folded in together.
+    phase = competition.phases.get(kind=Phase.TEST)
+    if not public_split:
+        phase.splits.exclude(name="private").delete()
+    teams = [make_team(competition, name) for name in ("owls", "larks")]
+    rng = np.random.default_rng(4)
+    waiting = []
+    for i in range(30):
+        predictions = truth_of(phase) + rng.normal(0, rng.uniform(0.1, 4), phase.items().count())
+        waiting.append(submit(phase, teams[i % 2], f"{teams[i % 2].name}_{i % 3}",
+                              upload(phase, predictions), check_open=False))  # fmt: skip
+    passes = 0
+    while Submission.objects.filter(status=Submission.QUEUED).exists():
+        newest = Submission.objects.filter(status=Submission.QUEUED).latest("pk")
+        assert len(scorer.score_next(newest.pk, batch=7)) > 1
+        passes += 1
+    assert passes == 5
+    folded = table(phase)
+    standings.rebuild(phase)
+    assert folded == table(phase)
+
+
 def test_a_final_selection_and_a_rescore_still_come_out_right(competition):
     phase = competition.phases.get(kind=Phase.TEST)
     team = make_team(competition, "owls")

@@ -10,7 +10,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from competition import scorer, tasks
-from competition.models import Beacon, Submission
+from competition.models import Beacon, Score, Submission
 from competition.submitting import submit
 from tests.factories import upload
 
@@ -76,7 +76,7 @@ def test_an_upload_with_the_broker_down_is_stored_and_answered(
 
 def test_a_held_submission_is_retried_not_acknowledged(validation, aurora, monkeypatch):
     submission = submit(validation, aurora, "a1", upload(validation))
-    monkeypatch.setattr(scorer, "score_submission", lambda pk: None)  # as if skip_locked
+    monkeypatch.setattr(scorer, "score_next", lambda pk, batch: {})  # as if skip_locked
     with pytest.raises(Retry):
         tasks.score_submission_task.apply(args=(submission.pk,), throw=True)
 
@@ -84,12 +84,45 @@ def test_a_held_submission_is_retried_not_acknowledged(validation, aurora, monke
 def test_a_database_blip_is_retried(validation, aurora, monkeypatch):
     submission = submit(validation, aurora, "a1", upload(validation))
 
-    def blip(pk):
+    def blip(pk, batch):
         raise OperationalError("could not serialize access")
 
-    monkeypatch.setattr(scorer, "score_submission", blip)
+    monkeypatch.setattr(scorer, "score_next", blip)
     with pytest.raises(Retry):
         tasks.score_submission_task.apply(args=(submission.pk,), throw=True)
+
+
+def test_a_pass_also_scores_the_submissions_that_waited_longest(validation, aurora, settings):
+    settings.SCORING_BATCH = 3
+    waiting = [submit(validation, aurora, f"a{i}", upload(validation)) for i in range(4)]
+    tasks.score_submission_task.apply(args=(waiting[3].pk,), throw=True)
+    status = dict(Submission.objects.values_list("pk", "status"))
+    assert [status[s.pk] for s in waiting] == ["scored", "scored", "queued", "scored"]
+    # Their own messages find them scored and finish with no retry and without scoring them
+    # again; a pass they make takes what still waits.
+    written = list(Score.objects.order_by("pk").values_list("pk", "submission_id", "srcc"))
+    for submission in waiting[:2]:
+        tasks.score_submission_task.apply(args=(submission.pk,), throw=True)
+    scores = Score.objects.order_by("pk").values_list("pk", "submission_id", "srcc")
+    assert [row for row in scores if row[1] != waiting[2].pk] == written
+    assert set(Submission.objects.values_list("status", flat=True)) == {"scored"}
+
+
+def test_a_batch_of_one_scores_only_the_delivered_submission(validation, aurora, settings):
+    settings.SCORING_BATCH = 1
+    first, second = (submit(validation, aurora, f"a{i}", upload(validation)) for i in range(2))
+    tasks.score_submission_task.apply(args=(second.pk,), throw=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("queued", "scored")
+
+
+def test_a_pass_leaves_claimed_and_failed_submissions_to_their_own_course(validation, aurora):
+    claimed, failed, fresh = (submit(validation, aurora, f"a{i}", upload(validation))
+                              for i in range(3))  # fmt: skip
+    Submission.objects.filter(pk=claimed.pk).update(status="scoring", claimed_at=timezone.now())
+    Submission.objects.filter(pk=failed.pk).update(status="failed")
+    assert scorer.score_next(fresh.pk, batch=10) == {fresh.pk: "scored"}
 
 
 def test_the_retries_are_bounded_and_back_off():
