@@ -14,8 +14,9 @@ def refresh_standings_after_delete(sender, instance, **kwargs):
 
 
 # Hooks other apps answer (competition never imports them). Each is sent with keywords:
-# submission_scored: scored, failed (submission ids), phase_ids; inside the scoring
-#   transaction, after the scores are written.
+# submission_scored: scored, failed (submission ids), phase_ids, first_time (the ids scored
+#   for the first time), submissions (the scored Submission objects, with their phase and
+#   predictions); inside the scoring transaction, after the scores are written.
 submission_scored = Signal()
 # phase_revealed: phase; after an organizer revealed it.
 phase_revealed = Signal()

@@ -17,7 +17,7 @@ phase, a late or disqualified submission) recomputes the team from its history."
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from competition import selection
@@ -52,7 +52,8 @@ def add_scored(scored: list[tuple[Submission, list[Score]]]) -> None:
     rows)]). Call it inside the transaction that stored the scores."""
     if not scored:
         return
-    with transaction.atomic():
+    # Part of the scoring transaction: a failure here fails the scoring, so no savepoint.
+    with transaction.atomic(savepoint=False):
         by_system: dict[SystemKey, list[tuple[Submission, list[Score]]]] = {}
         for submission, rows in scored:
             key = (submission.team_id, submission.phase_id, submission.system_name)
@@ -62,8 +63,9 @@ def add_scored(scored: list[tuple[Submission, list[Score]]]) -> None:
         now = timezone.now()
         full: set[TeamPhase] = set()
         unmarked: set[TeamPhase] = set()
+        public = _public_splits({phase for _, phase in team_phases})
         for key, group in by_system.items():
-            marked = _fold(key, group, now)
+            marked = _fold(key, group, public.get(key[1]), now)
             if marked is None:
                 full.add(key[:2])
             elif not marked:
@@ -74,7 +76,9 @@ def add_scored(scored: list[tuple[Submission, list[Score]]]) -> None:
             _mark_team_best(unmarked - full)
 
 
-def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> bool | None:
+def _fold(
+    key: SystemKey, group: list[tuple[Submission, list[Score]]], public: int | None, now
+) -> bool | None:
     """Write the system's standings with the group's entries added to its current
     representative, and the team's marks where they follow from the rows they touch
     (True), or not (False: the caller marks the team afresh). None, and nothing written,
@@ -85,13 +89,16 @@ def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> b
         return None  # which systems enter depends on the team's other systems
     if any(s.is_late or s.disqualified_reason or s.selected_for_final for s, _ in group):
         return None
-    current = {
-        s.split_id: s
-        for s in Standing.objects.filter(
-            team_id=team, split__phase_id=phase_id, system_name=name
-        ).annotate(final=F("submission__selected_for_final"))
-    }
-    public = _public_splits([phase_id]).get(phase_id)
+    # One read: the system's rows, and the team's best (whose marks the new rows may take).
+    rows = Standing.objects.filter(team_id=team, split__phase_id=phase_id).filter(
+        Q(system_name=name) | Q(team_best=True, is_baseline=False)
+    )
+    current, best = {}, {}
+    for row in rows.annotate(final=F("submission__selected_for_final")):
+        if row.system_name == name:
+            current[row.split_id] = row
+        if row.team_best and not row.is_baseline:
+            best[row.split_id] = row
     entries, count, last = [], len(group), max(s.submitted_at for s, _ in group)
     if current:
         held = next(iter(current.values()))
@@ -123,23 +130,17 @@ def _fold(key: SystemKey, group: list[tuple[Submission, list[Score]]], now) -> b
     gone = [s.pk for split, s in current.items() if split not in chosen.scores]
     if gone:
         Standing.objects.filter(pk__in=gone).delete()
-    others = None if gone else _fold_marks(team, phase_id, name, fresh, current, len(group))
+    others = None if gone else _fold_marks(name, fresh, current, best, len(group))
     _upsert(fresh, marks=others is not None)
     if others:
         Standing.objects.bulk_update(others, MARKS)
     return others is not None
 
 
-def _fold_marks(team, phase_id, name, fresh, current, added) -> list[Standing] | None:
+def _fold_marks(name, fresh, current, best, added) -> list[Standing] | None:
     """Set the team marks on the system's new rows; return the team's other rows whose
-    marks change (its best system's, on each split), or None when the system was the
-    team's best and its representative got worse (any system may be the best now)."""
-    best = {
-        s.split_id: s
-        for s in Standing.objects.filter(
-            team_id=team, split__phase_id=phase_id, team_best=True, is_baseline=False
-        )
-    }
+    marks change (its best system's, on each split: `best`), or None when the system was
+    the team's best and its representative got worse (any system may be the best now)."""
     others = []
     for row in fresh:
         if row.is_baseline:  # a reference system stands alone

@@ -127,7 +127,8 @@ def request_analysis(phase_ids) -> list[int]:
     now = timezone.now()
     lost = now - timedelta(seconds=2 * debounce_seconds() + 600)
     for phase_id in set(phase_ids):
-        # The usual case while scores come in (one is on its way, on time): one read.
+        # The usual case while scores come in (one is on its way, on time): one read, and
+        # no savepoint (what writes below has its own).
         if PendingAnalysis.objects.filter(phase_id=phase_id, since__gte=lost).exists():
             continue
         try:
@@ -136,8 +137,10 @@ def request_analysis(phase_ids) -> list[int]:
             send.append(phase_id)
         except IntegrityError:
             # One is on its way; resend only if it waited far past its time (lost message).
-            if PendingAnalysis.objects.filter(phase_id=phase_id, since__lt=lost).update(since=now):
-                send.append(phase_id)
+            with transaction.atomic():  # a savepoint: a failure here leaves the caller's work
+                late = PendingAnalysis.objects.filter(phase_id=phase_id, since__lt=lost)
+                if late.update(since=now):
+                    send.append(phase_id)
     return send
 
 

@@ -21,19 +21,20 @@ log = logging.getLogger(__name__)
 
 
 @receiver(submission_scored)
-def after_scoring(sender, scored, failed, phase_ids, **kwargs):
+def after_scoring(sender, scored, failed, phase_ids, first_time=(), submissions=(), **kwargs):
     """Inside the scoring transaction: the subset scores beside the split scores, and a
     debounced analysis of the phases. A failure here is logged and never fails the
-    scoring itself."""
+    scoring itself (what writes runs in a savepoint; the usual case writes nothing and
+    reads once)."""
     try:
         with transaction.atomic():
-            SubsetScore.objects.filter(submission_id__in=list(failed)).delete()
-            subsets.score_subsets(scored)
+            if failed:
+                SubsetScore.objects.filter(submission_id__in=list(failed)).delete()
+            subsets.score_subsets(submissions or scored, fresh=first_time)
     except Exception:
         log.exception("subset scores of submissions %s failed", list(scored)[:20])
     try:
-        with transaction.atomic():
-            send = analysis.request_analysis(phase_ids)
+        send = analysis.request_analysis(phase_ids)
         transaction.on_commit(lambda: tasks.send_debounced(send))
     except Exception:
         log.exception("could not request the analysis of phases %s", phase_ids)

@@ -79,13 +79,20 @@ def _build(phase: Phase) -> list[SubsetTruth]:
     return found
 
 
-def score_subsets(submission_ids) -> int:
-    """Write the subset scores of the given scored submissions (safe to repeat); return
-    how many rows were written."""
-    submission_ids = list(submission_ids)
+def score_subsets(submissions, fresh=()) -> int:
+    """Write the subset scores of the given scored submissions (safe to repeat): ids, or the
+    Submission objects with their phase and predictions, as the scorer holds them. `fresh`:
+    ids that have no subset scores yet (scored for the first time), so nothing is deleted
+    for them. Return how many rows were written."""
+    submissions = list(submissions)
+    if submissions and not isinstance(submissions[0], Submission):
+        submissions = list(
+            Submission.objects.filter(pk__in=submissions)
+            .select_related("phase")
+            .only("id", "phase", "predictions")
+        )
     rows = []
-    submissions = Submission.objects.filter(pk__in=list(submission_ids)).select_related("phase")
-    for submission in submissions.only("id", "phase", "predictions"):
+    for submission in submissions:
         predictions = submission.prediction_array()
         for part in subset_truth(submission.phase):
             if part.index[-1] >= len(predictions):
@@ -99,9 +106,14 @@ def score_subsets(submission_ids) -> int:
                     **{field: getattr(result, field) for field in FIELDS},
                 )
             )
+    fresh = set(fresh)
+    stale = [submission.pk for submission in submissions if submission.pk not in fresh]
+    if not stale and not rows:
+        return 0
     with transaction.atomic():
         # Replaced whole: a label the items no longer carry leaves no row behind.
-        SubsetScore.objects.filter(submission_id__in=list(submission_ids)).delete()
+        if stale:
+            SubsetScore.objects.filter(submission_id__in=stale).delete()
         SubsetScore.objects.bulk_create(rows)
     return len(rows)
 

@@ -65,3 +65,10 @@ def test_a_working_cache_is_left_alone(tmp_path):
     assert backend.incr("k") == 42
     with pytest.raises(ValueError):
         backend.incr("missing")  # the cache works: the caller's error is still raised
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    # Django would build a new redis.Redis (and its callback table) for every operation.
+    backend = fail_open.FailOpenRedisCache("redis://127.0.0.1:1/0", {})
+    client = backend._cache.get_client("k")
+    assert backend._cache.get_client("other", write=True) is client

@@ -3,13 +3,15 @@ scoring on the subset's pairs, replaced on rescoring and removed on failure."""
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import scoring
-from competition import scorer
+from competition import scorer, submitting
 from competition.models import Submission
 from results.models import SubsetScore
 from results.subsets import labels
-from tests.factories import truth_of
+from tests.factories import truth_of, upload
 from tests.results.conftest import noisy
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +64,22 @@ def test_rescoring_replaces_them_and_failing_removes_them(test_phase, aurora, sc
 def test_a_failure_in_the_subsets_never_fails_the_scoring(
     test_phase, aurora, scored_submission, monkeypatch
 ):
-    def broken(ids):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("results.subsets.score_subsets", broken)
     submission = scored_submission(test_phase, aurora)
     assert submission.status == Submission.SCORED
     assert submission.scores.count() == 2
+
+
+def test_a_first_score_writes_its_subsets_without_reading_or_deleting_again(test_phase, aurora):
+    submission = submitting.submit(test_phase, aurora, "Aurora_01", upload(test_phase))
+    with CaptureQueriesContext(connection) as queries:
+        scorer.score_submission(submission.pk)
+    sql = [query["sql"] for query in queries.captured_queries]
+    # The scorer's own read of the predictions serves the subsets too, and a submission
+    # never scored before has no old subset rows to delete.
+    assert sum('"competition_submission"."predictions"' in q for q in sql) == 1
+    assert not [q for q in sql if q.startswith("DELETE") and "results_subsetscore" in q]
+    assert SubsetScore.objects.filter(submission=submission).count() > 4
