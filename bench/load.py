@@ -14,7 +14,9 @@ same run (goals at N = 8 on 2 cores: 0 errors, upload p99 <= 0.25 s, submit-to-s
         are scored (goal: all 201, all scored in about 10 s)
 
 After the runs at N = 8 and 16, a gunicorn whose broker refuses connections takes 8
-participants for 10 s (goal: upload p99 under 0.5 s, every upload stored).
+participants for 10 s (goal: upload p99 under 0.5 s, every upload stored); then the backlog
+it left is sent to the workers at once, as a worker's start-up sweep sends it, and the time
+until all of it is scored is reported (SCORING_BATCH=1 in the environment: one per pass).
 """
 
 import argparse
@@ -87,7 +89,7 @@ def main():
               f"{reference['cpu'] * 1e3:.1f} ms CPU per submission")  # fmt: skip
         for n in args.uploaders:
             _report(n, args.seconds, port, url, files, tokens[:n], stack, reference)
-        _broker_down(env, var, url, files, tokens[:8])
+        _drain(_broker_down(env, var, url, files, tokens[:8]))
     finally:
         for process in stack:
             os.killpg(process.pid, signal.SIGTERM)
@@ -140,6 +142,7 @@ def _report(n, seconds, port, url, files, tokens, stack, reference):
     from competition.models import Submission
 
     before = [_cpu(process.pid) for process in stack]
+    servers_before, client_before = _servers_cpu(), time.process_time()
     started = time.time()
     uploads, errors = _run(port, url, files, tokens, seconds)
     done = [sid for sid, _, _ in uploads]
@@ -148,6 +151,8 @@ def _report(n, seconds, port, url, files, tokens, stack, reference):
     while pending.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     after = [_cpu(process.pid) for process in stack]
+    servers = (_servers_cpu() - servers_before) / max(len(done), 1)
+    client = (time.process_time() - client_before) / max(len(done), 1)
     scored_at = dict(Submission.objects.filter(pk__in=done).values_list("pk", "scored_at"))
     upload = [latency for _, _, latency in uploads]
     to_scored = [scored_at[sid].timestamp() - start for sid, start, _ in uploads if scored_at[sid]]
@@ -169,6 +174,8 @@ def _report(n, seconds, port, url, files, tokens, stack, reference):
     print(f"  CPU per submission: web {web * 1e3:.1f} ms + workers {work * 1e3:.1f} ms = "
           f"{(web + work) * 1e3:.1f} ms; {(web + work) / reference['cpu']:.2f}x the in-process "
           f"{reference['cpu'] * 1e3:.1f} ms")  # fmt: skip
+    print(f"  beside them: PostgreSQL and Redis {servers * 1e3:.1f} ms, the uploading clients "
+          f"{client * 1e3:.1f} ms per submission")  # fmt: skip
 
 
 def _broker_down(env, var, url, files, tokens, seconds=10):
@@ -191,6 +198,26 @@ def _broker_down(env, var, url, files, tokens, seconds=10):
     print(f"broker down, N = {len(tokens)} for {seconds} s: {len(uploads)} answered 201, "
           f"{stored} stored, {len(errors)} errors; upload p50 {p(upload, 50) * 1e3:.0f} ms, "
           f"p99 {p(upload, 99) * 1e3:.0f} ms (goal < 500 ms)")  # fmt: skip
+    return [sid for sid, _, _ in uploads]
+
+
+def _drain(ids):
+    """The backlog the outage left, sent at once as a worker's start-up sweep sends it: how
+    fast the workers catch up (in passes of up to SCORING_BATCH)."""
+    from competition import tasks
+    from competition.models import Submission
+
+    started = time.time()
+    tasks.sweep_stale_submissions(queued_seconds=0)
+    pending = Submission.objects.filter(pk__in=ids).exclude(status__in=["scored", "failed"])
+    while pending.exists() and time.time() - started < 300:
+        time.sleep(0.05)
+    last = max(Submission.objects.filter(pk__in=ids).values_list("scored_at", flat=True))
+    took = last.timestamp() - started
+    print(
+        f"the backlog of {len(ids)} it left, sent at once: all scored after {took:.1f} s "
+        f"({len(ids) / took:.0f}/s; SCORING_BATCH={os.environ.get('SCORING_BATCH', 20)})"
+    )
 
 
 def _embedded(var, n=20):
@@ -310,17 +337,26 @@ def _post(port, url, token, content, system):
 
 def _cpu(leader: int) -> float:
     """CPU seconds (user + system) of every process in the leader's group so far."""
-    total = 0.0
+    return sum(cpu for group, _, cpu in _processes() if group == leader)
+
+
+def _servers_cpu() -> float:
+    """CPU seconds of the PostgreSQL and Redis servers' processes so far (shared servers:
+    what other databases on them do counts too, and is nothing during a run here)."""
+    return sum(cpu for _, name, cpu in _processes() if name in ("postgres", "redis-server"))
+
+
+def _processes():
+    """(process group, command name, CPU seconds) of every process."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            name, fields = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if int(fields[2]) == leader:  # the process group
-            total += (int(fields[11]) + int(fields[12])) / TICKS
-    return total
+        fields = fields.split()
+        yield int(fields[2]), name, (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def _end(process):

@@ -30,6 +30,10 @@ CHANGED_PHASE = (
 SCORE_FIELDS = ["srcc", "lcc", "ktau", "mse", "n", "constant_prediction"]
 BATCH = 200
 WAITING = [Submission.QUEUED, Submission.SCORING]
+# A pass takes others only when they have waited this long: the workers are behind. A fresh
+# one's own message is on its way to a worker, and taking it would only make that worker
+# wait for this pass.
+BEHIND = timedelta(seconds=1)
 
 
 def score_submission(submission_id: int) -> str | None:
@@ -53,7 +57,9 @@ def score_many(submission_ids: Iterable[int]) -> dict[int, str]:
 
 def score_next(submission_id: int, batch: int) -> dict[int, str]:
     """A worker's pass for one delivered submission: score it and, in the same pass, up to
-    `batch - 1` others that have waited longest; {id: new status}.
+    `batch - 1` others that have waited longest (longer than BEHIND); {id: new status}.
+    The delivered one is missing from the answer when it no longer waited, or when another
+    session took it between the claim and the scoring (rare: `is_waiting` tells).
 
     When uploads come faster than the workers score them one at a time, every pass catches
     up on the queue with one claim, one transaction and one write of each kind for all of
@@ -154,7 +160,8 @@ def _claim(ids: list[int]) -> int:
 
 def _claim_next(submission_id: int, batch: int) -> list[int]:
     """Claim the delivered submission if it still waits, and up to `batch - 1` queued
-    others, oldest first, that no other session holds; return their ids.
+    others that waited longer than BEHIND, oldest first, that no other session holds;
+    return their ids.
 
     The delivered one is waited for when another session holds it, not skipped: the holder
     is usually a worker scoring it in its own pass, and a moment later it is found scored,
@@ -167,7 +174,7 @@ def _claim_next(submission_id: int, batch: int) -> list[int]:
         if batch > 1:
             others = (
                 Submission.objects.select_for_update(skip_locked=True)
-                .filter(status=Submission.QUEUED)
+                .filter(status=Submission.QUEUED, queued_at__lt=timezone.now() - BEHIND)
                 .exclude(pk=submission_id)
                 .order_by("queued_at", "pk")
                 .values_list("pk", flat=True)

@@ -95,22 +95,32 @@ def test_a_database_blip_is_retried(validation, aurora, monkeypatch):
 def test_a_pass_also_scores_the_submissions_that_waited_longest(validation, aurora, settings):
     settings.SCORING_BATCH = 3
     waiting = [submit(validation, aurora, f"a{i}", upload(validation)) for i in range(4)]
+    for age, submission in zip([60, 50, 40, 30], waiting, strict=True):
+        Submission.objects.filter(pk=submission.pk).update(
+            queued_at=timezone.now() - timedelta(seconds=age)
+        )
+    fresh = submit(validation, aurora, "a_fresh", upload(validation))
     tasks.score_submission_task.apply(args=(waiting[3].pk,), throw=True)
     status = dict(Submission.objects.values_list("pk", "status"))
     assert [status[s.pk] for s in waiting] == ["scored", "scored", "queued", "scored"]
+    # A submission queued this very moment is left to its own message: the workers keep up.
+    assert scorer.score_next(waiting[2].pk, batch=10) == {waiting[2].pk: "scored"}
+    assert Submission.objects.get(pk=fresh.pk).status == "queued"
     # Their own messages find them scored and finish with no retry and without scoring them
     # again; a pass they make takes what still waits.
     written = list(Score.objects.order_by("pk").values_list("pk", "submission_id", "srcc"))
+    Submission.objects.filter(pk=fresh.pk).update(queued_at=timezone.now() - timedelta(hours=1))
     for submission in waiting[:2]:
         tasks.score_submission_task.apply(args=(submission.pk,), throw=True)
     scores = Score.objects.order_by("pk").values_list("pk", "submission_id", "srcc")
-    assert [row for row in scores if row[1] != waiting[2].pk] == written
+    assert [row for row in scores if row[1] != fresh.pk] == written
     assert set(Submission.objects.values_list("status", flat=True)) == {"scored"}
 
 
 def test_a_batch_of_one_scores_only_the_delivered_submission(validation, aurora, settings):
     settings.SCORING_BATCH = 1
     first, second = (submit(validation, aurora, f"a{i}", upload(validation)) for i in range(2))
+    Submission.objects.update(queued_at=timezone.now() - timedelta(minutes=1))
     tasks.score_submission_task.apply(args=(second.pk,), throw=True)
     first.refresh_from_db()
     second.refresh_from_db()
