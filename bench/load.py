@@ -337,17 +337,21 @@ def _post(port, url, token, content, system):
 
 def _cpu(leader: int) -> float:
     """CPU seconds (user + system) of every process in the leader's group so far."""
-    return sum(cpu for group, _, cpu in _processes() if group == leader)
+    return sum(cpu for group, _, cpu, _ in _processes() if group == leader)
 
 
 def _servers_cpu() -> float:
-    """CPU seconds of the PostgreSQL and Redis servers' processes so far (shared servers:
-    what other databases on them do counts too, and is nothing during a run here)."""
-    return sum(cpu for _, name, cpu in _processes() if name in ("postgres", "redis-server"))
+    """CPU seconds of the PostgreSQL and Redis servers' processes so far, ended sessions
+    included (shared servers: what other databases on them do counts too, and is nothing
+    during a run here)."""
+    return sum(
+        cpu + ended for _, name, cpu, ended in _processes() if name in ("postgres", "redis-server")
+    )
 
 
 def _processes():
-    """(process group, command name, CPU seconds) of every process."""
+    """(process group, command name, CPU seconds, CPU seconds of its ended children) of
+    every process."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -355,8 +359,8 @@ def _processes():
             name, fields = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
         except (OSError, ValueError):
             continue
-        fields = fields.split()
-        yield int(fields[2]), name, (int(fields[11]) + int(fields[12])) / TICKS
+        ticks = [int(field) for field in fields.split()[11:15]]
+        yield int(fields.split()[2]), name, sum(ticks[:2]) / TICKS, sum(ticks[2:]) / TICKS
 
 
 def _end(process):

@@ -91,7 +91,14 @@ TEMPLATES = [
 
 _database_url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 try:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # A process keeps its connection this long (checked before each reuse, below): a new
+    # PostgreSQL session costs a process fork and cold caches, and all of a host's processes
+    # reconnecting at once showed as a spike of slow uploads.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 600, 0)
+        )
+    }
 except Exception as exc:
     raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} cannot be used: {exc}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

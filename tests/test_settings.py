@@ -113,7 +113,22 @@ def test_the_broker_keeps_its_connection_alive_and_senders_give_up_fast(tmp_path
     assert publish <= 0.2
 
 
-@pytest.mark.parametrize("name", ["DB_LOCK_TIMEOUT", "DB_IDLE_IN_TRANSACTION_TIMEOUT"])
+@pytest.mark.parametrize("value, expected", [(None, 600), ("30", 30)])
+def test_postgresql_connections_are_kept_and_checked_before_reuse(tmp_path, value, expected):
+    env = {"DB_CONN_MAX_AGE": value} if value else {}
+    result = settings_of(
+        tmp_path,
+        "{k: s.DATABASES['default'][k] for k in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')}",
+        DATABASE_URL="postgres://u@db.example:5432/x",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ast.literal_eval(result.stdout) == {"CONN_MAX_AGE": expected, "CONN_HEALTH_CHECKS": True}
+
+
+@pytest.mark.parametrize(
+    "name", ["DB_LOCK_TIMEOUT", "DB_IDLE_IN_TRANSACTION_TIMEOUT", "DB_CONN_MAX_AGE"]
+)
 def test_a_malformed_session_bound_stops_start_up(tmp_path, name):
     result = settings_of(
         tmp_path, "s.DEBUG", DATABASE_URL="postgres://u@db.example:5432/x", **{name: "soon"}
