@@ -4,7 +4,7 @@ import warnings
 
 from celery import Celery
 from celery.exceptions import SecurityWarning
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
 from celery.worker.consumer import consumer as _consumer
 from kombu.message import Message
 
@@ -64,3 +64,14 @@ def _no_worker_heartbeat_events(sender, **kwargs):
     back: no health check, no reconnect. Nothing here reads those events (no Flower), so
     workers do not send them (as `--without-heartbeat` would, on every command line)."""
     sender.options["without_heartbeat"] = True
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _connections_as_for_a_request(**kwargs):
+    """Around each task, what Django does around each request: a connection that failed or
+    outlived DB_CONN_MAX_AGE is closed, and a kept one is checked before its next use
+    (CELERY_DB_REUSE_MAX keeps Celery from closing it after every task)."""
+    from django.db import close_old_connections
+
+    close_old_connections()
