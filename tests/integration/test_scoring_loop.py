@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from competition import leaderboard
 from competition.models import Phase, Score, Submission, Team
@@ -38,6 +39,27 @@ def test_a_worker_scores_a_submission_and_the_leaderboard_ranks_it(phase, celery
     board = leaderboard.build(phase, by="team")
     assert [(row.rank, row.team) for row in board.rows] == [(1, "owls"), (2, "larks")]
     assert board.rows[0].srcc == 1.0
+
+
+def test_a_worker_keeps_its_database_session_from_task_to_task(phase, celery_worker_process):
+    # Celery's Django fixup would close it after every task: a new PostgreSQL session (a
+    # server process, cold caches) for every submission scored.
+    team = Team.objects.create(competition=phase.competition, name="owls")
+    first = submit(phase, team, "owls_00", upload(phase))
+    wait_for(lambda: scored(first))
+
+    def sessions() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    before = sessions()
+    for i in range(1, 11):
+        submission = submit(phase, team, f"owls_{i:02d}", upload(phase))
+        wait_for(lambda s=submission: scored(s))
+    assert sessions() - before <= 1  # at most one: a pool process that had none yet
 
 
 def test_a_submission_survives_a_worker_killed_mid_task(phase, celery_worker_process, tmp_path):
