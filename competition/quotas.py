@@ -7,7 +7,7 @@ a file refused at upload is never stored, and a submission the workers could not
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 
 from competition import dates
 from competition.models import Membership, Phase, QuotaGrant, Submission, Team
@@ -74,16 +74,19 @@ class Quota:
         )
 
 
-def made_by(phase: Phase, team: Team | None, users=()):
-    """The submissions that count against a team's quota (or a user's, before a team)."""
-    members = {user.pk for user in users if user and user.is_authenticated}
+def made_by(phase: Phase, team: Team | None, users=(), members=None):
+    """The submissions that count against a team's quota (or a user's, before a team);
+    `members`: the team's member ids, when the caller has read them."""
+    ids = {user.pk for user in users if user and user.is_authenticated}
     who = Q()
     if team is not None:
         # The members as a list, not a subquery: with literal values PostgreSQL combines the
         # team and submitter indexes instead of scanning every submission of the phase.
-        members.update(team.memberships.values_list("user_id", flat=True))
+        if members is None:
+            members = team.memberships.values_list("user_id", flat=True)
+        ids.update(members)
         who = Q(team=team)
-    who |= Q(submitted_by_id__in=sorted(members))
+    who |= Q(submitted_by_id__in=sorted(ids))
     return (
         Submission.objects.filter(phase=phase, is_baseline=False)
         .filter(who)
@@ -92,18 +95,24 @@ def made_by(phase: Phase, team: Team | None, users=()):
 
 
 def quota(phase: Phase, team: Team | None, now: datetime, users=()) -> Quota:
-    # One query counts all three, as this runs on every upload and every quota read.
+    # Two reads, as this runs on every upload and every quota read: the team's members with
+    # its grants, then one count of all three.
+    members, granted = None, 0
+    if team is not None:
+        grants = QuotaGrant.objects.filter(phase=phase, team=team)
+        total = grants.values("team").annotate(n=Sum("extra")).values("n")
+        rows = list(
+            team.memberships.annotate(granted=Subquery(total)).values_list("user_id", "granted")
+        )
+        members = [user for user, _ in rows]
+        # A team with no members left has no row to carry its grants.
+        granted = (rows[0][1] if rows else grants.aggregate(n=Sum("extra"))["n"]) or 0
     limited = Q(used_grant=False)
-    counts = made_by(phase, team, users).aggregate(
+    counts = made_by(phase, team, users, members).aggregate(
         used_today=Count("pk", filter=limited & Q(submitted_at__gte=dates.utc_midnight(now))),
         used_total=Count("pk", filter=limited),
         granted_used=Count("pk", filter=Q(used_grant=True)),
     )
-    granted = 0
-    if team is not None:
-        granted = (
-            QuotaGrant.objects.filter(phase=phase, team=team).aggregate(n=Sum("extra"))["n"] or 0
-        )
     return Quota(
         phase=phase,
         per_day=phase.max_submissions_per_day,

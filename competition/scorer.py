@@ -159,9 +159,11 @@ def _claim(ids: list[int]) -> int:
 
 
 def _claim_next(submission_id: int, batch: int) -> list[int]:
-    """Claim the delivered submission if it still waits, and up to `batch - 1` queued
+    """Claim the delivered submission if it still waits, and, when the workers are behind
+    (it waited longer than BEHIND, or a pass already took it), up to `batch - 1` queued
     others that waited longer than BEHIND, oldest first, that no other session holds;
-    return their ids.
+    return their ids. A delivered submission on time means the queue before it is empty:
+    nothing more is looked for.
 
     The delivered one is waited for when another session holds it, not skipped: the holder
     is usually a worker scoring it in its own pass, and a moment later it is found scored,
@@ -170,11 +172,13 @@ def _claim_next(submission_id: int, batch: int) -> list[int]:
     error that the task retries with backoff."""
     with transaction.atomic():
         held = Submission.objects.select_for_update().filter(pk=submission_id, status__in=WAITING)
-        ids = list(held.values_list("pk", flat=True))
-        if batch > 1:
+        rows = list(held.values_list("pk", "queued_at"))
+        ids = [pk for pk, _ in rows]
+        since = timezone.now() - BEHIND
+        if batch > 1 and (not rows or rows[0][1] < since):
             others = (
                 Submission.objects.select_for_update(skip_locked=True)
-                .filter(status=Submission.QUEUED, queued_at__lt=timezone.now() - BEHIND)
+                .filter(status=Submission.QUEUED, queued_at__lt=since)
                 .exclude(pk=submission_id)
                 .order_by("queued_at", "pk")
                 .values_list("pk", flat=True)

@@ -233,3 +233,22 @@ def test_manage_submit_force_goes_past_a_spent_quota_and_says_so(daily, aurora, 
         err.getvalue()
     )
     assert Submission.objects.count() == 2
+
+
+@pytest.mark.parametrize("members", [2, 0], ids=["with members", "with none left"])
+def test_a_teams_grants_add_up_whatever_its_members(phase, members, django_user_model):
+    from django.utils import timezone
+
+    from competition import quotas
+    from competition.models import Membership
+
+    team, other = make_team(phase.competition, "owls"), make_team(phase.competition, "larks")
+    for number in range(members):
+        user = django_user_model.objects.create_user(f"owl{number}")
+        Membership.objects.create(team=team, user=user, competition=phase.competition)
+    QuotaGrant.objects.create(phase=phase, team=team, extra=2, note="outage")
+    QuotaGrant.objects.create(phase=phase, team=team, extra=1, note="again")
+    QuotaGrant.objects.create(phase=phase, team=other, extra=5, note="not theirs")
+    submit(phase, team, "s1", upload(phase))
+    quota = quotas.quota(phase, team, timezone.now())
+    assert (quota.extra, quota.used_today, quota.left) == (3, 1, 1 + 3)

@@ -117,6 +117,16 @@ def test_a_pass_also_scores_the_submissions_that_waited_longest(validation, auro
     assert set(Submission.objects.values_list("status", flat=True)) == {"scored"}
 
 
+def test_a_submission_delivered_on_time_is_scored_alone(validation, aurora):
+    # The workers keep up: nothing else is looked for, not even one whose message was lost
+    # (the sweep sends it again).
+    lost = submit(validation, aurora, "a_lost", upload(validation))
+    Submission.objects.filter(pk=lost.pk).update(queued_at=timezone.now() - timedelta(hours=1))
+    fresh = submit(validation, aurora, "a_fresh", upload(validation))
+    assert scorer.score_next(fresh.pk, batch=10) == {fresh.pk: "scored"}
+    assert Submission.objects.get(pk=lost.pk).status == "queued"
+
+
 def test_a_batch_of_one_scores_only_the_delivered_submission(validation, aurora, settings):
     settings.SCORING_BATCH = 1
     first, second = (submit(validation, aurora, f"a{i}", upload(validation)) for i in range(2))
