@@ -68,10 +68,13 @@ def _no_worker_heartbeat_events(sender, **kwargs):
 
 @task_prerun.connect
 @task_postrun.connect
-def _connections_as_for_a_request(**kwargs):
-    """Around each task, what Django does around each request: a connection that failed or
-    outlived DB_CONN_MAX_AGE is closed, and a kept one is checked before its next use
-    (CELERY_DB_REUSE_MAX keeps Celery from closing it after every task)."""
+def _connections_as_for_a_request(task=None, **kwargs):
+    """Around each task in a worker, what Django does around each request: a connection
+    that failed or outlived DB_CONN_MAX_AGE is closed, and a kept one is checked before its
+    next use (CELERY_DB_REUSE_MAX keeps Celery from closing it after every task). A task
+    run in place (eager) shares its caller's connection and transaction: left alone."""
     from django.db import close_old_connections
 
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
     close_old_connections()

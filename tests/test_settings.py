@@ -149,3 +149,26 @@ def test_workers_send_no_heartbeat_events():
     worker = Worker()
     worker_init.send(sender=worker)
     assert worker.options["without_heartbeat"] is True
+
+
+@pytest.mark.parametrize("eager, closed", [(False, True), (True, False)])
+def test_a_worker_checks_its_connections_around_each_task_as_around_a_request(
+    monkeypatch, eager, closed
+):
+    """In a worker, what failed or outlived DB_CONN_MAX_AGE is closed before and after each
+    task (Celery would close everything); a task run in place keeps its caller's."""
+    from types import SimpleNamespace
+
+    from celery.signals import task_postrun, task_prerun
+
+    import config.celery  # noqa: F401  (connects the hooks)
+
+    calls = []
+    monkeypatch.setattr("django.db.close_old_connections", lambda: calls.append(1))
+
+    class Task:  # what the hooks read of a task (hashable, as Celery's signals need)
+        request = SimpleNamespace(is_eager=eager)
+
+    task_prerun.send(sender=Task, task=Task)
+    task_postrun.send(sender=Task, task=Task)
+    assert len(calls) == (2 if closed else 0)
