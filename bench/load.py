@@ -152,10 +152,7 @@ def _report(n, seconds, port, url, files, tokens, stack, reference):
     started = time.time()
     uploads, errors = _run(port, url, files, tokens, seconds)
     done = [sid for sid, _, _ in uploads]
-    pending = Submission.objects.filter(pk__in=done, status__in=["queued", "scoring"])
-    deadline = time.monotonic() + 300
-    while pending.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait_settled(Submission.objects.filter(pk__in=done))
     after = [_cpu(process.pid) for process in stack]
     servers = (_servers_cpu() - servers_before) / max(len(done), 1)
     client = (time.process_time() - client_before) / max(len(done), 1)
@@ -215,15 +212,21 @@ def _drain(ids):
 
     started = time.time()
     tasks.sweep_stale_submissions(queued_seconds=0)
-    pending = Submission.objects.filter(pk__in=ids).exclude(status__in=["scored", "failed"])
-    while pending.exists() and time.time() - started < 300:
-        time.sleep(0.05)
+    _wait_settled(Submission.objects.filter(pk__in=ids))
     last = max(Submission.objects.filter(pk__in=ids).values_list("scored_at", flat=True))
     took = last.timestamp() - started
     print(
         f"the backlog of {len(ids)} it left, sent at once: all scored after {took:.1f} s "
         f"({len(ids) / took:.0f}/s; SCORING_BATCH={os.environ.get('SCORING_BATCH', 20)})"
     )
+
+
+def _wait_settled(submissions, seconds=300):
+    """Until none of the submissions waits for a worker (or the time is up)."""
+    pending = submissions.exclude(status__in=["scored", "failed"])
+    deadline = time.monotonic() + seconds
+    while pending.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _embedded(var, n=20):
@@ -268,9 +271,7 @@ def _embedded(var, n=20):
             thread.join()
         answered = time.time() - started
         statuses = sorted(status for status, _ in results)
-        pending = Submission.objects.exclude(status__in=["scored", "failed"])
-        while pending.exists() and time.time() - started < 300:
-            time.sleep(0.1)
+        _wait_settled(Submission.objects.all())
         scored = Submission.objects.filter(status="scored").count()
         last = max(Submission.objects.values_list("scored_at", flat=True)).timestamp()
     finally:

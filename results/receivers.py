@@ -15,22 +15,18 @@ from competition.signals import (
     submission_scored,
 )
 from results import analysis, board, subsets, tasks
-from results.models import SubsetScore
 
 log = logging.getLogger(__name__)
 
 
 @receiver(submission_scored)
-def after_scoring(sender, scored, failed, phase_ids, first_time=(), submissions=(), **kwargs):
+def after_scoring(sender, scored, failed, phase_ids, first_time, submissions, **kwargs):
     """Inside the scoring transaction: the subset scores beside the split scores, and a
     debounced analysis of the phases. A failure here is logged and never fails the
     scoring itself (what writes runs in a savepoint; the usual case writes nothing and
     reads once)."""
     try:
-        with transaction.atomic():
-            if failed:
-                SubsetScore.objects.filter(submission_id__in=list(failed)).delete()
-            subsets.score_subsets(submissions or scored, fresh=first_time)
+        subsets.score_subsets(submissions, fresh=first_time, failed=failed)
     except Exception:
         log.exception("subset scores of submissions %s failed", list(scored)[:20])
     try:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 import scoring
 from competition import truth
-from competition.models import Phase, Split, Submission
+from competition.models import Phase, Split
 from results.models import SubsetScore
 
 log = logging.getLogger(__name__)
@@ -79,18 +79,11 @@ def _build(phase: Phase) -> list[SubsetTruth]:
     return found
 
 
-def score_subsets(submissions, fresh=()) -> int:
-    """Write the subset scores of the given scored submissions (safe to repeat): ids, or the
-    Submission objects with their phase and predictions, as the scorer holds them. `fresh`:
-    ids that have no subset scores yet (scored for the first time), so nothing is deleted
-    for them. Return how many rows were written."""
-    submissions = list(submissions)
-    if submissions and not isinstance(submissions[0], Submission):
-        submissions = list(
-            Submission.objects.filter(pk__in=submissions)
-            .select_related("phase")
-            .only("id", "phase", "predictions")
-        )
+def score_subsets(submissions, fresh=(), failed=()) -> int:
+    """Write the subset scores of the given scored submissions (the Submission objects with
+    their phase and predictions, as the scorer holds them), replacing any they had, and
+    remove those of the `failed` ids; safe to repeat. `fresh`: ids scored for the first
+    time, which have none to replace. Return how many rows were written."""
     rows = []
     for submission in submissions:
         predictions = submission.prediction_array()
@@ -107,7 +100,7 @@ def score_subsets(submissions, fresh=()) -> int:
                 )
             )
     fresh = set(fresh)
-    stale = [submission.pk for submission in submissions if submission.pk not in fresh]
+    stale = [s.pk for s in submissions if s.pk not in fresh] + list(failed)
     if not stale and not rows:
         return 0
     with transaction.atomic():
